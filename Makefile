@@ -1,0 +1,56 @@
+# edgec - ONNX to standalone C for edge devices.
+#
+#   make              build build/edgec
+#   make demo         install missing Debian packages (as root), build, compile samples/mlp, run it
+#   make test         every test: unit (cmocka), bad input, golden, determinism, conformance subset
+#   make conformance  the whole ONNX conformance suite, table in build/conformance/
+#   make asan         build build/asan/edgec with AddressSanitizer + UBSan
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
+INCLUDES = -Iir -Icompiler -Ifrontend -Icodegen -Iruntime-min/include -I$(B)/gen
+LDLIBS   = -lprotobuf-c $(XML_LIBS) -lm
+
+B ?= build
+ONNX_PROTO ?= /usr/include/onnx/onnx.proto
+
+GEN_C   = $(B)/gen/onnx.pb-c.c
+SRCS    = $(wildcard compiler/*.c frontend/*.c ir/*.c ir/ops/*.c codegen/*.c) \
+          $(wildcard runtime-min/generic/*.c) $(GEN_C)
+# the driver's main() is left out of the library the unit tests link
+LIB_SRCS = $(filter-out compiler/main.c,$(SRCS))
+OBJS     = $(patsubst %.c,$(B)/obj/%.o,$(patsubst $(B)/%,%,$(SRCS)))
+LIB_OBJS = $(patsubst %.c,$(B)/obj/%.o,$(patsubst $(B)/%,%,$(LIB_SRCS)))
+
+.PHONY: all clean test unit demo conformance asan deps check-bad golden determinism
+all: $(B)/edgec
+
+$(B)/gen/onnx.pb-c.c $(B)/gen/onnx.pb-c.h: $(ONNX_PROTO)
+	@mkdir -p $(B)/gen
+	protoc-c --proto_path=$(dir $(ONNX_PROTO)) --c_out=$(B)/gen $(ONNX_PROTO)
+
+$(B)/obj/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -w $(INCLUDES) -c $< -o $@
+
+$(B)/obj/%.o: %.c $(B)/gen/onnx.pb-c.h $(wildcard ir/*.h compiler/*.h frontend/*.h codegen/*.h runtime-min/include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XML_CFLAGS) $(INCLUDES) -c $< -o $@
+
+$(B)/edgec: $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/libedgec.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+asan:
+	$(MAKE) B=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" build/asan/edgec
+
+clean:
+	rm -rf build
+
+include tests/tests.mk

@@ -1,0 +1,325 @@
+/* ir.h - edgec's one graph representation, and everything the passes share.
+ *
+ * Sections, by the file that implements them:
+ *   ir/ir.c       allocation, diagnostics, dtypes, shapes, graph builder
+ *   ir/ops.c      the op table (registry of the per-family tables in ir/ops/)
+ *   ir/verify.c   the verifier, topological order, dead-node elimination
+ *   ir/infer.c    shape/type inference pass, fused with constant folding
+ *   ir/lower.c    lowering helpers (a node -> a list of kernel calls)
+ *   ir/interp.c   the interpreter: runs kernel calls with runtime-min
+ *
+ * Values and nodes are referred to by int index into the graph's arrays.
+ * Errors never return: ec_fail*() print one line and exit(1), or longjmp to a
+ * handler installed with ec_diag_catch() (unit tests).
+ */
+#ifndef EC_IR_H
+#define EC_IR_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <setjmp.h>
+
+#include "ec_rt.h" /* EC_DT_*, EC_MAX_RANK */
+
+#define EDGEC_VERSION "0.1.0"
+
+/* ---- ir.c: memory ------------------------------------------------------ */
+/* All compiler allocations go through these; blocks stay reachable from a
+ * global list so an early exit(1) never looks like a leak. ec_alloc zeroes
+ * and never returns NULL (out of memory is a diagnosed failure). */
+void *ec_alloc(size_t n);
+void *ec_realloc(void *p, size_t n);
+void ec_free(void *p);
+char *ec_strdup(const char *s);
+char *ec_strndup(const char *s, size_t n);
+char *ec_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ec_free_all(void);
+/* Overflow-checked size arithmetic (fails with a diagnostic on overflow). */
+size_t ec_mul_size(size_t a, size_t b);
+
+/* Growable array of T: `EC_VEC(int) v = {0}; EC_PUSH(v, 3);` */
+#define EC_VEC(T) struct { T *a; int n, cap; }
+#define EC_PUSH(v, x) do { \
+        if ((v).n == (v).cap) { \
+            (v).cap = (v).cap ? (v).cap * 2 : 8; \
+            (v).a = ec_realloc((v).a, sizeof(*(v).a) * (size_t)(v).cap); \
+        } \
+        (v).a[(v).n++] = (x); \
+    } while (0)
+
+/* ---- ir.c: diagnostics ------------------------------------------------- */
+struct ec_graph;
+/* The file name every message starts with (set by the driver). */
+void ec_diag_set_file(const char *path);
+const char *ec_diag_file(void);
+/* With a jmp_buf installed, failures longjmp(buf, 1) after printing instead
+ * of exiting. Pass NULL to restore exit(1). Messages also go to
+ * ec_diag_last() so tests can assert on them. */
+void ec_diag_catch(jmp_buf *buf);
+const char *ec_diag_last(void);
+/* Quiet mode: messages are only recorded (for tests). */
+void ec_diag_quiet(bool quiet);
+/* "edgec: FILE: msg" */
+_Noreturn void ec_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "edgec: FILE: node 3 'conv1' (Conv): msg" */
+_Noreturn void ec_fail_node(const struct ec_graph *g, int node, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "edgec: msg" (usage errors, no file) */
+_Noreturn void ec_fail_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void ec_vfail(const char *prefix, const char *fmt, va_list ap);
+void ec_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- ir.c: dtypes -------------------------------------------------------- */
+typedef int ec_dtype; /* EC_DT_* (ONNX numbering) */
+size_t ec_dtype_size(ec_dtype t);          /* 0 for unsupported (string, complex) */
+const char *ec_dtype_name(ec_dtype t);     /* ONNX text name: float, int64, bool, float16 ... */
+const char *ec_dtype_ctype(ec_dtype t);    /* C type: float, int64_t, bool, uint16_t (f16) */
+const char *ec_dtype_suffix(ec_dtype t);   /* kernel suffix: f32 s64 b f16 ... */
+bool ec_dtype_is_float(ec_dtype t);        /* float, double, float16, bfloat16 */
+bool ec_dtype_is_int(ec_dtype t);          /* signed or unsigned integer (not bool) */
+bool ec_dtype_is_signed(ec_dtype t);
+
+/* ---- ir.c: shapes -------------------------------------------------------- */
+typedef struct ec_shape {
+    int rank;                       /* -1: unknown rank */
+    int64_t dim[EC_MAX_RANK];       /* -1: unknown (symbolic) */
+    const char *sym[EC_MAX_RANK];   /* symbolic name where the model gave one */
+} ec_shape;
+
+ec_shape ec_shape_make(int rank, const int64_t *dims);
+bool ec_shape_is_static(const ec_shape *s);
+int64_t ec_shape_numel(const ec_shape *s);  /* static shapes only; fails on overflow */
+bool ec_shape_eq(const ec_shape *a, const ec_shape *b);
+/* "[1,3,224,224]" or "[N,3]" into buf; returns buf */
+char *ec_shape_str(const ec_shape *s, char *buf, size_t n);
+/* Numpy broadcasting of two static shapes; false if incompatible. */
+bool ec_broadcast(const ec_shape *a, const ec_shape *b, ec_shape *out);
+
+/* ---- the graph ----------------------------------------------------------- */
+typedef struct ec_tensor {          /* a constant (attribute value, initializer) */
+    ec_dtype dtype;
+    ec_shape shape;
+    void *data;                     /* numel * dtype_size bytes, native endian */
+    size_t nbytes;
+    char *name;
+} ec_tensor;
+
+enum { /* AttributeProto.AttributeType numbering */
+    EC_ATTR_UNDEFINED = 0, EC_ATTR_FLOAT = 1, EC_ATTR_INT = 2, EC_ATTR_STRING = 3,
+    EC_ATTR_TENSOR = 4, EC_ATTR_GRAPH = 5, EC_ATTR_FLOATS = 6, EC_ATTR_INTS = 7,
+    EC_ATTR_STRINGS = 8, EC_ATTR_TENSORS = 9, EC_ATTR_GRAPHS = 10,
+    EC_ATTR_SPARSE_TENSOR = 11, EC_ATTR_SPARSE_TENSORS = 12,
+    EC_ATTR_TYPE_PROTO = 13, EC_ATTR_TYPE_PROTOS = 14
+};
+
+typedef struct ec_attr {
+    char *name;
+    int type;                       /* EC_ATTR_* */
+    int64_t i;
+    float f;
+    char *s; size_t slen;           /* STRING (may hold NULs) */
+    int n;                          /* element count of the list kinds */
+    int64_t *ints;
+    float *floats;
+    char **strings;
+    ec_tensor *t;                   /* TENSOR */
+    ec_tensor **tensors;            /* TENSORS */
+    struct ec_graph *g;             /* GRAPH */
+    struct ec_graph **graphs;       /* GRAPHS */
+} ec_attr;
+
+typedef struct ec_value {
+    char *name;
+    ec_dtype dtype;                 /* EC_DT_UNDEFINED until inferred */
+    ec_shape shape;                 /* rank -1 until inferred */
+    void *data;                     /* constant data (initializer or folded), or NULL */
+    size_t nbytes;
+    int producer;                   /* node index, -1 for inputs/initializers */
+    bool is_input;                  /* a run-time graph input */
+    bool is_output;                 /* a graph output */
+    bool is_initializer;            /* came from graph.initializer / Constant / --bind */
+    /* memory planner results */
+    int64_t offset;                 /* arena offset, -1 if not in the arena */
+    int alias;                      /* value whose storage this one shares, or -1 */
+} ec_value;
+
+typedef struct ec_node {
+    char *name;                     /* ONNX node name (may be "") */
+    char *op;                       /* op_type */
+    char *domain;                   /* "" for the default domain */
+    int index;                      /* position in the model file (for messages) */
+    int *in; int nin;               /* value ids; -1 for an omitted optional input */
+    int *out; int nout;             /* value ids; -1 for an omitted optional output */
+    ec_attr *attrs; int nattrs;
+    bool dead;                      /* removed by a pass */
+} ec_node;
+
+typedef struct ec_graph {
+    char *name;
+    const char *path;               /* model file (for messages) */
+    int64_t ir_version;
+    int64_t opset;                  /* default-domain opset version */
+    EC_VEC(ec_value) values;
+    EC_VEC(ec_node) nodes;          /* in schedule (topological) order after ec_toposort */
+    EC_VEC(int) inputs;             /* run-time graph inputs, graph order */
+    EC_VEC(int) outputs;            /* graph outputs, graph order */
+    struct ec_graph *parent;        /* enclosing graph of a sub-graph, or NULL */
+} ec_graph;
+
+/* ---- ir.c: builder (both frontends use only this) ---------------------- */
+ec_graph *ec_graph_new(const char *name);
+/* Find a value by name; -1 if none. */
+int ec_value_find(const ec_graph *g, const char *name);
+/* Find or create a value by name. */
+int ec_value_get(ec_graph *g, const char *name);
+/* Create a fresh value with a unique name derived from hint. */
+int ec_value_new(ec_graph *g, const char *hint);
+/* Declare a run-time input with dtype and shape (shape may be partly symbolic). */
+int ec_add_input(ec_graph *g, const char *name, ec_dtype dt, const ec_shape *shape);
+/* Declare a graph output (dtype/shape optional: UNDEFINED / rank -1). */
+int ec_add_output(ec_graph *g, const char *name, ec_dtype dt, const ec_shape *shape);
+/* Add an initializer (takes ownership of t->data). A same-named input
+ * becomes a constant (ONNX IR < 4 lists initializers as inputs too). */
+int ec_add_initializer(ec_graph *g, ec_tensor *t);
+/* Append a node; inputs/outputs by name ("" = omitted). Returns node index. */
+int ec_add_node(ec_graph *g, const char *op, const char *domain, const char *name,
+                const char *const *inputs, int nin, const char *const *outputs, int nout);
+/* Attach an attribute (copied shallowly; caller allocated with ec_alloc). */
+void ec_node_add_attr(ec_graph *g, int node, const ec_attr *a);
+/* Make a value a compile-time constant with the given data (takes ownership). */
+void ec_value_set_const(ec_graph *g, int v, ec_dtype dt, const ec_shape *s, void *data);
+
+/* ---- ir.c: attribute access -------------------------------------------- */
+const ec_attr *ec_attr_find(const ec_node *n, const char *name);
+int64_t ec_attr_int(const ec_node *n, const char *name, int64_t dflt);
+float ec_attr_float(const ec_node *n, const char *name, float dflt);
+const char *ec_attr_string(const ec_node *n, const char *name, const char *dflt);
+/* Returns element count, or -1 when absent; *out points into the attribute. */
+int ec_attr_ints(const ec_node *n, const char *name, const int64_t **out);
+int ec_attr_floats(const ec_node *n, const char *name, const float **out);
+
+/* ---- ops.c: the op table ------------------------------------------------ */
+struct ec_lowering;
+typedef struct ec_opdef {
+    const char *name;               /* op_type */
+    const char *domain;             /* "" default domain */
+    int min_in, max_in;             /* arity (max -1: variadic) */
+    int min_out, max_out;
+    unsigned flags;                 /* EC_OPF_* */
+    /* Set dtype and shape of every output of node n (inputs are inferred).
+     * May also set output constant data directly (Shape, Size). Fails via
+     * ec_fail_node on bad input. */
+    void (*infer)(ec_graph *g, int node);
+    /* Turn node n (shapes known, constant inputs available) into kernel
+     * calls. NULL: the op cannot run (only folds in infer). */
+    void (*lower)(ec_graph *g, int node, struct ec_lowering *L);
+} ec_opdef;
+
+enum {
+    EC_OPF_ALIAS = 1u << 0,     /* output 0 is input 0 reinterpreted (Reshape, Squeeze, ...) */
+    EC_OPF_INPLACE = 1u << 1,   /* output 0 may overwrite input 0 when shapes/dtypes match */
+    EC_OPF_NOFOLD = 1u << 2,    /* never constant-fold (random ops) */
+};
+
+/* Look up by op_type and domain ("" and "ai.onnx" are the same); NULL if unknown. */
+const ec_opdef *ec_op_find(const char *op, const char *domain);
+
+/* Helpers for infer functions (ir/ops/common.c). */
+ec_value *ec_in(ec_graph *g, int node, int k);    /* NULL if absent/omitted */
+ec_value *ec_out(ec_graph *g, int node, int k);   /* NULL if absent/omitted */
+void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s);
+/* Requires input k to be a compile-time constant; fails naming the input otherwise. */
+const ec_value *ec_need_const(ec_graph *g, int node, int k);
+/* Read element i of a constant integer tensor as int64 (any int dtype). */
+int64_t ec_const_int(const ec_value *v, int64_t i);
+double ec_const_double(const ec_value *v, int64_t i);
+/* Normalize a possibly negative axis against rank; fails if out of range. */
+int ec_axis(ec_graph *g, int node, int64_t axis, int rank);
+
+/* ---- verify.c ------------------------------------------------------------ */
+void ec_verify(ec_graph *g);              /* structure: defs, arity, cycles */
+void ec_toposort(ec_graph *g);            /* reorder nodes; fails on a cycle */
+void ec_eliminate_dead(ec_graph *g);      /* drop nodes not reaching an output */
+
+/* ---- infer.c ------------------------------------------------------------- */
+/* Infer shapes and types in schedule order; a node whose inputs are all
+ * constant is evaluated with the interpreter right away, so later nodes
+ * see constant shape inputs (Shape -> Gather -> Concat -> Reshape chains). */
+void ec_infer_and_fold(ec_graph *g);
+
+/* ---- lower.c: kernel calls -------------------------------------------- */
+typedef enum {
+    EC_ARG_OUT,     /* tensor written (value id) */
+    EC_ARG_IN,      /* tensor read (value id; -1 = NULL pointer) */
+    EC_ARG_INT,     /* int32_t scalar */
+    EC_ARG_FLOAT,   /* float scalar */
+    EC_ARG_INTS,    /* const int32_t[] */
+    EC_ARG_FLOATS,  /* const float[] */
+    EC_ARG_SCRATCH, /* void * to scratch bytes, live during this call only */
+} ec_argkind;
+
+typedef struct ec_arg {
+    ec_argkind kind;
+    const char *name;               /* parameter name, shown in generated code */
+    int value;                      /* OUT/IN */
+    int32_t i;                      /* INT */
+    float f;                        /* FLOAT */
+    int32_t *ints; float *floats; int n;  /* INTS/FLOATS */
+    int64_t bytes;                  /* SCRATCH */
+    int64_t offset;                 /* SCRATCH: arena offset (planner) */
+} ec_arg;
+
+typedef struct ec_call {
+    const char *kernel;             /* e.g. "ec_add_f32"; must be in the kernel table */
+    EC_VEC(ec_arg) args;
+} ec_call;
+
+typedef struct ec_lowering {
+    ec_graph *g;
+    int node;
+    EC_VEC(ec_call) calls;
+    bool alias;                     /* set by lower for a pure view: no calls needed */
+} ec_lowering;
+
+ec_call *ec_emit(ec_lowering *L, const char *kernel);
+void ec_arg_out(ec_call *c, const char *name, int value);
+void ec_arg_in(ec_call *c, const char *name, int value);
+void ec_arg_int(ec_call *c, const char *name, int64_t v);   /* fails if it does not fit int32 */
+void ec_arg_float(ec_call *c, const char *name, double v);
+void ec_arg_ints(ec_call *c, const char *name, const int64_t *v, int n);
+void ec_arg_floats(ec_call *c, const char *name, const float *v, int n);
+void ec_arg_scratch(ec_call *c, const char *name, int64_t bytes);
+/* Lower one node with its op's lower function (fails if the op has none). */
+void ec_lower_node(ec_graph *g, int node, ec_lowering *L);
+void ec_lowering_free(ec_lowering *L);
+
+/* ---- the kernel table (interpreter dispatch) ---------------------------- */
+/* Each kernel the compiler may call is listed once with a thunk that calls
+ * it from an argument array, and the runtime-min files it lives in. */
+typedef union ec_karg {
+    void *p;                        /* OUT, IN, SCRATCH */
+    int32_t i;                      /* INT */
+    float f;                        /* FLOAT */
+    const int32_t *ip;              /* INTS */
+    const float *fp;                /* FLOATS */
+} ec_karg;
+
+typedef struct ec_kernel {
+    const char *name;               /* "ec_add_f32" */
+    void (*thunk)(const ec_karg *a);
+    const char *header;             /* "ec_elementwise.h" (in runtime-min/include) */
+    const char *source;             /* "ec_elementwise.c" (in runtime-min/generic) */
+} ec_kernel;
+
+const ec_kernel *ec_kernel_find(const char *name);
+
+/* ---- interp.c ------------------------------------------------------------ */
+/* Run node n with constant inputs; stores constant data into its outputs. */
+void ec_interp_node(ec_graph *g, int node);
+/* Run the whole graph on the given input buffers (by graph input order);
+ * returns output buffers (ec_alloc'ed) in graph output order. */
+void **ec_interp_graph(ec_graph *g, void *const *inputs);
+
+#endif

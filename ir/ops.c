@@ -1,0 +1,54 @@
+/* ops.c - the op table: one registry over the per-family tables in ir/ops/,
+ * and the kernel table the interpreter dispatches through. Each family file
+ * ir/ops/<family>.c defines ec_ops_<family>[] and ec_kernels_<family>[],
+ * both ended by an entry whose name is NULL. */
+#include <string.h>
+#include "ir.h"
+
+#define EC_FAMILIES(X) X(elementwise) X(shape) X(nn) X(reduce) X(misc)
+
+#define X(f) extern const ec_opdef ec_ops_##f[]; extern const ec_kernel ec_kernels_##f[];
+EC_FAMILIES(X)
+#undef X
+
+static const ec_opdef *const op_tables[] = {
+#define X(f) ec_ops_##f,
+    EC_FAMILIES(X)
+#undef X
+};
+
+static const ec_kernel *const kernel_tables[] = {
+#define X(f) ec_kernels_##f,
+    EC_FAMILIES(X)
+#undef X
+};
+
+static bool default_domain(const char *d)
+{
+    return d == NULL || d[0] == '\0' || strcmp(d, "ai.onnx") == 0;
+}
+
+const ec_opdef *ec_op_find(const char *op, const char *domain)
+{
+    size_t t;
+    for (t = 0; t < sizeof op_tables / sizeof op_tables[0]; t++) {
+        const ec_opdef *d;
+        for (d = op_tables[t]; d->name; d++) {
+            bool same_domain = default_domain(domain) ? default_domain(d->domain)
+                                                       : (d->domain && strcmp(d->domain, domain) == 0);
+            if (same_domain && strcmp(d->name, op) == 0) return d;
+        }
+    }
+    return NULL;
+}
+
+const ec_kernel *ec_kernel_find(const char *name)
+{
+    size_t t;
+    for (t = 0; t < sizeof kernel_tables / sizeof kernel_tables[0]; t++) {
+        const ec_kernel *k;
+        for (k = kernel_tables[t]; k->name; k++)
+            if (strcmp(k->name, name) == 0) return k;
+    }
+    return NULL;
+}
