@@ -3,7 +3,7 @@
  *
  *   compiler/main.c      CLI, pipeline (straight-line), writes output at the end
  *   compiler/plan.c      memory planner
- *   codegen/target.c     targets/*.xml loader (libxml2, validated by targets/target.xsd)
+ *   codegen/target.c     targets/NAME.xml loader (libxml2, validated by targets/target.xsd)
  *   codegen/emit_c.c     C code generation + runtime-min copy
  *   codegen/report.c     --report / --report-json
  *   frontend/onnx_pb.c   protobuf-c reader

@@ -1,0 +1,238 @@
+/* main.c - the edgec driver: options, then the pipeline as straight-line code.
+ * Output is generated in memory and written only when everything succeeded. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "edgec.h"
+
+static const char usage[] =
+    "usage: edgec MODEL -o DIR [options]\n"
+    "\n"
+    "Compile an ONNX model (.onnx) into standalone C99: DIR/NAME.h, DIR/NAME.c,\n"
+    "DIR/NAME_weights.c and the runtime-min kernels it uses.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR         directory to write (created if needed); nothing is\n"
+    "                           written if compilation fails\n"
+    "  --name NAME              C name prefix: NAME_run, NAME_ARENA_BYTES (default: model)\n"
+    "  --target T               target name (targets/T.xml) or an XML file (default: generic)\n"
+    "  --bind INPUT=FILE.pb     fix graph input INPUT to the TensorProto in FILE.pb at\n"
+    "                           compile time; it leaves NAME_run's signature\n"
+    "  --dim NAME=VALUE         give symbolic dimension NAME a fixed value\n"
+    "  --report                 print per-node MACs, weights and arena placement, and\n"
+    "                           the arena size against its lower bound\n"
+    "  --report-json FILE       write the same report as JSON\n"
+    "  -h, --help               show this help\n"
+    "  --version                show the version\n"
+    "\n"
+    "The generated NAME_run(void *arena, inputs..., outputs...) needs an arena of\n"
+    "NAME_ARENA_BYTES bytes aligned to 64 bytes; it uses no malloc, no stdio and no\n"
+    "mutable globals.\n";
+
+static char *join_cmdline(int argc, char **argv)
+{
+    ec_buf b = { 0 };
+    int i;
+    ec_buf_put(&b, "edgec", 5);
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool quote = a[0] == '\0' || strpbrk(a, " \t\"'\\*/") != NULL;
+        /* A comment must not be closed by the command line: keep it plain. */
+        if (strstr(a, "*/")) a = "<arg>";
+        else quote = a[0] == '\0' || strpbrk(a, " \t\"'") != NULL;
+        ec_buf_printf(&b, quote ? " '%s'" : " %s", a);
+    }
+    ec_buf_put(&b, "", 1);
+    return b.s;
+}
+
+/* Where runtime-min/ and targets/ live: $EDGEC_ROOT, or the folder above
+ * the executable's folder (build/edgec), or the executable's folder. */
+static const char *find_root(const char *argv0)
+{
+    const char *env = getenv("EDGEC_ROOT");
+    char exe[PATH_MAX];
+    ssize_t n;
+    char *slash;
+    struct stat st;
+    if (env && *env) return env;
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        snprintf(exe, sizeof exe, "%s", argv0);
+    } else {
+        exe[n] = '\0';
+    }
+    for (;;) {
+        char probe[PATH_MAX + 32];
+        slash = strrchr(exe, '/');
+        if (!slash) return ".";
+        *slash = '\0';
+        snprintf(probe, sizeof probe, "%s/runtime-min/include/ec_rt.h", exe);
+        if (stat(probe, &st) == 0) return ec_strdup(exe);
+        if (exe[0] == '\0') return ".";
+    }
+}
+
+static void apply_bind(ec_graph *g, const ec_bind *b)
+{
+    int v = ec_value_find(g, b->input);
+    ec_value *val;
+    ec_tensor *t;
+    int d;
+    char s1[128], s2[128];
+    if (v < 0 || !g->values.a[v].is_input)
+        ec_fail("--bind %s: the model has no graph input '%s'", b->input, b->input);
+    t = ec_read_tensor_pb(b->file);
+    val = &g->values.a[v];
+    if (t->dtype != val->dtype)
+        ec_fail("--bind %s: %s holds %s data, the input is %s", b->input, b->file,
+                ec_dtype_name(t->dtype), ec_dtype_name(val->dtype));
+    if (val->shape.rank >= 0) {
+        bool ok = val->shape.rank == t->shape.rank;
+        for (d = 0; ok && d < t->shape.rank; d++)
+            if (val->shape.dim[d] >= 0 && val->shape.dim[d] != t->shape.dim[d]) ok = false;
+        if (!ok)
+            ec_fail("--bind %s: %s has shape %s, the input is declared %s", b->input, b->file,
+                    ec_shape_str(&t->shape, s1, sizeof s1), ec_shape_str(&val->shape, s2, sizeof s2));
+    }
+    ec_value_set_const(g, v, t->dtype, &t->shape, t->data);
+    g->values.a[v].is_initializer = true;
+}
+
+static void apply_dim(ec_graph *g, const ec_dimopt *o)
+{
+    int i, d;
+    bool found = false;
+    for (i = 0; i < g->inputs.n; i++) {
+        ec_value *v = &g->values.a[g->inputs.a[i]];
+        for (d = 0; d < v->shape.rank; d++)
+            if (v->shape.dim[d] < 0 && v->shape.sym[d] && strcmp(v->shape.sym[d], o->name) == 0) {
+                v->shape.dim[d] = o->value;
+                found = true;
+            }
+    }
+    if (!found) ec_fail("--dim %s: no graph input has a symbolic dim '%s'", o->name, o->name);
+}
+
+static const char *split_eq(const char *opt, const char *arg, const char **rhs)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1]) ec_fail_plain("%s expects NAME=VALUE, got '%s'", opt, arg);
+    *rhs = eq + 1;
+    return ec_strndup(arg, (size_t)(eq - arg));
+}
+
+static void parse_args(int argc, char **argv, ec_options *o)
+{
+    int i;
+    memset(o, 0, sizeof *o);
+    o->name = "model";
+    o->target = "generic";
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+#define NEED_ARG() do { if (i + 1 >= argc) ec_fail_plain("option %s needs an argument (see edgec --help)", a); } while (0)
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            exit(0);
+        } else if (!strcmp(a, "--version")) {
+            printf("edgec %s\n", EDGEC_VERSION);
+            exit(0);
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            NEED_ARG();
+            o->outdir = argv[++i];
+        } else if (!strcmp(a, "--name")) {
+            NEED_ARG();
+            o->name = argv[++i];
+        } else if (!strcmp(a, "--target")) {
+            NEED_ARG();
+            o->target = argv[++i];
+        } else if (!strcmp(a, "--bind")) {
+            ec_bind b;
+            NEED_ARG();
+            b.input = split_eq(a, argv[++i], &b.file);
+            EC_PUSH(o->binds, b);
+        } else if (!strcmp(a, "--dim")) {
+            ec_dimopt d;
+            const char *val;
+            char *end;
+            NEED_ARG();
+            d.name = split_eq(a, argv[++i], &val);
+            errno = 0;
+            d.value = strtoll(val, &end, 10);
+            if (errno || *end || d.value < 0)
+                ec_fail_plain("--dim %s: '%s' is not a non-negative integer", d.name, val);
+            EC_PUSH(o->dims, d);
+        } else if (!strcmp(a, "--report")) {
+            o->report = true;
+        } else if (!strcmp(a, "--report-json")) {
+            NEED_ARG();
+            o->report_json = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            ec_fail_plain("unknown option '%s' (see edgec --help)", a);
+        } else if (!o->model) {
+            o->model = a;
+        } else {
+            ec_fail_plain("more than one model given ('%s' and '%s')", o->model, a);
+        }
+#undef NEED_ARG
+    }
+    if (!o->model) ec_fail_plain("no model given (see edgec --help)");
+    if (!o->outdir) ec_fail_plain("no output directory given: use -o DIR (see edgec --help)");
+    o->cmdline = join_cmdline(argc, argv);
+}
+
+static void sanitize_name(const char *name)
+{
+    const char *p;
+    if (!name[0] || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z') || name[0] == '_'))
+        ec_fail_plain("--name '%s' is not a C identifier", name);
+    for (p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            ec_fail_plain("--name '%s' is not a C identifier", name);
+}
+
+int main(int argc, char **argv)
+{
+    ec_options o;
+    ec_graph *g;
+    ec_target *t;
+    ec_program p;
+    ec_output out = { 0 };
+    int i;
+
+    parse_args(argc, argv, &o);
+    sanitize_name(o.name);
+    o.root = find_root(argv[0]);
+    t = ec_target_load(o.root, o.target);
+
+    ec_diag_set_file(o.model);
+    g = ec_read_onnx(o.model);
+    for (i = 0; i < o.binds.n; i++) apply_bind(g, &o.binds.a[i]);
+    ec_diag_set_file(o.model);
+    for (i = 0; i < o.dims.n; i++) apply_dim(g, &o.dims.a[i]);
+
+    /* the pipeline */
+    ec_verify(g);
+    ec_toposort(g);
+    ec_infer_and_fold(g);
+    ec_eliminate_dead(g);
+    ec_lower_graph(g, &p);
+    ec_plan_memory(&p);
+    ec_codegen_c(&p, t, &o, &out);
+
+    ec_output_write(&out, o.outdir);
+    if (o.report_json) {
+        char *json = ec_report_json(&p, t, &o);
+        FILE *f = fopen(o.report_json, "wb");
+        size_t n = strlen(json);
+        if (!f || fwrite(json, 1, n, f) != n || fclose(f) != 0)
+            ec_fail_plain("%s: cannot write the JSON report: %s", o.report_json, strerror(errno));
+    }
+    if (o.report) ec_report_print(&p, t, &o);
+    ec_free_all();
+    return 0;
+}

@@ -1,0 +1,106 @@
+/* lower.c - turning nodes into runtime-min kernel calls. */
+#include <string.h>
+#include "ir.h"
+#include "edgec.h"
+
+ec_call *ec_emit(ec_lowering *L, const char *kernel)
+{
+    ec_call c;
+    memset(&c, 0, sizeof c);
+    if (!ec_kernel_find(kernel))
+        ec_fail_node(L->g, L->node, "internal: kernel %s is not in the kernel table", kernel);
+    c.kernel = kernel;
+    EC_PUSH(L->calls, c);
+    return &L->calls.a[L->calls.n - 1];
+}
+
+static ec_arg *push(ec_call *c, ec_argkind kind, const char *name)
+{
+    ec_arg a;
+    memset(&a, 0, sizeof a);
+    a.kind = kind;
+    a.name = name;
+    a.value = -1;
+    a.offset = -1;
+    EC_PUSH(c->args, a);
+    return &c->args.a[c->args.n - 1];
+}
+
+void ec_arg_out(ec_call *c, const char *name, int value) { push(c, EC_ARG_OUT, name)->value = value; }
+void ec_arg_in(ec_call *c, const char *name, int value) { push(c, EC_ARG_IN, name)->value = value; }
+
+void ec_arg_int(ec_call *c, const char *name, int64_t v)
+{
+    if (v < INT32_MIN || v > INT32_MAX)
+        ec_fail("parameter %s = %lld of %s does not fit in int32", name, (long long)v, c->kernel);
+    push(c, EC_ARG_INT, name)->i = (int32_t)v;
+}
+
+void ec_arg_float(ec_call *c, const char *name, double v) { push(c, EC_ARG_FLOAT, name)->f = (float)v; }
+
+void ec_arg_ints(ec_call *c, const char *name, const int64_t *v, int n)
+{
+    ec_arg *a = push(c, EC_ARG_INTS, name);
+    int i;
+    a->n = n;
+    a->ints = ec_alloc(sizeof(int32_t) * (size_t)(n > 0 ? n : 1));
+    for (i = 0; i < n; i++) {
+        if (v[i] < INT32_MIN || v[i] > INT32_MAX)
+            ec_fail("parameter %s[%d] = %lld of %s does not fit in int32", name, i, (long long)v[i],
+                    c->kernel);
+        a->ints[i] = (int32_t)v[i];
+    }
+}
+
+void ec_arg_floats(ec_call *c, const char *name, const float *v, int n)
+{
+    ec_arg *a = push(c, EC_ARG_FLOATS, name);
+    a->n = n;
+    a->floats = ec_alloc(sizeof(float) * (size_t)(n > 0 ? n : 1));
+    if (n > 0) memcpy(a->floats, v, sizeof(float) * (size_t)n);
+}
+
+void ec_arg_scratch(ec_call *c, const char *name, int64_t bytes)
+{
+    push(c, EC_ARG_SCRATCH, name)->bytes = bytes > 0 ? bytes : 1;
+}
+
+void ec_lower_node(ec_graph *g, int node, ec_lowering *L)
+{
+    ec_node *n = &g->nodes.a[node];
+    const ec_opdef *d = ec_op_find(n->op, n->domain);
+    memset(L, 0, sizeof *L);
+    L->g = g;
+    L->node = node;
+    if (!d || !d->lower) ec_fail_node(g, node, "cannot be compiled: its inputs must be constants");
+    d->lower(g, node, L);
+}
+
+void ec_lowering_free(ec_lowering *L)
+{
+    int i, k;
+    for (i = 0; i < L->calls.n; i++) {
+        ec_call *c = &L->calls.a[i];
+        for (k = 0; k < c->args.n; k++) {
+            ec_free(c->args.a[k].ints);
+            ec_free(c->args.a[k].floats);
+        }
+        ec_free(c->args.a);
+    }
+    ec_free(L->calls.a);
+    memset(L, 0, sizeof *L);
+}
+
+void ec_lower_graph(ec_graph *g, ec_program *p)
+{
+    int i;
+    memset(p, 0, sizeof *p);
+    p->g = g;
+    for (i = 0; i < g->nodes.n; i++) {
+        ec_step s;
+        if (g->nodes.a[i].dead) continue;
+        s.node = i;
+        ec_lower_node(g, i, &s.L);
+        EC_PUSH(p->steps, s);
+    }
+}

@@ -1,0 +1,82 @@
+/* common.c - helpers shared by every op family's infer and lower functions. */
+#include <string.h>
+#include "ir.h"
+
+ec_value *ec_in(ec_graph *g, int node, int k)
+{
+    ec_node *n = &g->nodes.a[node];
+    if (k < 0 || k >= n->nin || n->in[k] < 0) return NULL;
+    return &g->values.a[n->in[k]];
+}
+
+ec_value *ec_out(ec_graph *g, int node, int k)
+{
+    ec_node *n = &g->nodes.a[node];
+    if (k < 0 || k >= n->nout || n->out[k] < 0) return NULL;
+    return &g->values.a[n->out[k]];
+}
+
+void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s)
+{
+    ec_value *v = ec_out(g, node, k);
+    int i;
+    if (!v) return;
+    if (s->rank > EC_MAX_RANK)
+        ec_fail_node(g, node, "output rank %d exceeds the supported maximum of %d", s->rank, EC_MAX_RANK);
+    for (i = 0; i < s->rank; i++)
+        if (s->dim[i] < 0)
+            ec_fail_node(g, node, "output '%s' has an unknown dimension %d", v->name, i);
+    v->dtype = dt;
+    v->shape = *s;
+    (void)ec_shape_numel(s); /* fails on overflow */
+}
+
+const ec_value *ec_need_const(ec_graph *g, int node, int k)
+{
+    ec_value *v = ec_in(g, node, k);
+    if (!v) ec_fail_node(g, node, "input %d is required", k);
+    if (!v->data)
+        ec_fail_node(g, node, "input %d ('%s') must be a compile-time constant (bind it with --bind)",
+                     k, v->name);
+    return v;
+}
+
+int64_t ec_const_int(const ec_value *v, int64_t i)
+{
+    const void *p = v->data;
+    switch (v->dtype) {
+    case EC_DT_INT64: return ((const int64_t *)p)[i];
+    case EC_DT_INT32: return ((const int32_t *)p)[i];
+    case EC_DT_INT16: return ((const int16_t *)p)[i];
+    case EC_DT_INT8: return ((const int8_t *)p)[i];
+    case EC_DT_UINT8: return ((const uint8_t *)p)[i];
+    case EC_DT_UINT16: return ((const uint16_t *)p)[i];
+    case EC_DT_UINT32: return ((const uint32_t *)p)[i];
+    case EC_DT_UINT64: return (int64_t)((const uint64_t *)p)[i];
+    case EC_DT_BOOL: return ((const bool *)p)[i];
+    case EC_DT_FLOAT: return (int64_t)((const float *)p)[i];
+    case EC_DT_DOUBLE: return (int64_t)((const double *)p)[i];
+    default: ec_fail("value '%s': expected integer data, got %s", v->name, ec_dtype_name(v->dtype));
+    }
+}
+
+double ec_const_double(const ec_value *v, int64_t i)
+{
+    const void *p = v->data;
+    switch (v->dtype) {
+    case EC_DT_FLOAT: return ((const float *)p)[i];
+    case EC_DT_DOUBLE: return ((const double *)p)[i];
+    case EC_DT_FLOAT16: return ec_f16_to_f32(((const uint16_t *)p)[i]);
+    case EC_DT_BFLOAT16: return ec_bf16_to_f32(((const uint16_t *)p)[i]);
+    case EC_DT_UINT64: return (double)((const uint64_t *)p)[i];
+    default: return (double)ec_const_int(v, i);
+    }
+}
+
+int ec_axis(ec_graph *g, int node, int64_t axis, int rank)
+{
+    int64_t a = axis < 0 ? axis + rank : axis;
+    if (a < 0 || a >= (rank > 0 ? rank : 1))
+        ec_fail_node(g, node, "axis %lld is out of range for rank %d", (long long)axis, rank);
+    return (int)a;
+}

@@ -1,0 +1,114 @@
+/* verify.c - structural checks, topological scheduling, dead-node elimination. */
+#include <string.h>
+#include "ir.h"
+
+static bool value_defined(const ec_graph *g, int v)
+{
+    const ec_value *val = &g->values.a[v];
+    return val->producer >= 0 || val->is_input || val->is_initializer || val->data;
+}
+
+/* Is name defined in an enclosing graph (sub-graphs read outer values)? */
+static bool outer_defined(const ec_graph *g, const char *name)
+{
+    for (g = g->parent; g; g = g->parent) {
+        int v = ec_value_find(g, name);
+        if (v >= 0 && value_defined(g, v)) return true;
+    }
+    return false;
+}
+
+void ec_verify(ec_graph *g)
+{
+    int i, k;
+    for (i = 0; i < g->nodes.n; i++) {
+        ec_node *n = &g->nodes.a[i];
+        const ec_opdef *d;
+        if (n->dead) continue;
+        d = ec_op_find(n->op, n->domain);
+        if (!d) {
+            if (n->domain[0] && strcmp(n->domain, "ai.onnx") != 0)
+                ec_fail_node(g, i, "unsupported op (domain '%s')", n->domain);
+            ec_fail_node(g, i, "unsupported op");
+        }
+        if (n->nin < d->min_in || (d->max_in >= 0 && n->nin > d->max_in))
+            ec_fail_node(g, i, "has %d inputs, expected %d..%d", n->nin, d->min_in, d->max_in);
+        if (n->nout < d->min_out || (d->max_out >= 0 && n->nout > d->max_out))
+            ec_fail_node(g, i, "has %d outputs, expected %d..%d", n->nout, d->min_out, d->max_out);
+        for (k = 0; k < n->nin; k++) {
+            int v = n->in[k];
+            if (v >= 0 && !value_defined(g, v) && !outer_defined(g, g->values.a[v].name))
+                ec_fail_node(g, i, "reads undefined value '%s'", g->values.a[v].name);
+        }
+    }
+    for (i = 0; i < g->outputs.n; i++) {
+        int v = g->outputs.a[i];
+        if (!value_defined(g, v) && !outer_defined(g, g->values.a[v].name))
+            ec_fail("graph output '%s' is never computed", g->values.a[v].name);
+    }
+}
+
+void ec_toposort(ec_graph *g)
+{
+    int nn = g->nodes.n, i, k, done = 0;
+    bool *ready_val = ec_alloc(sizeof(bool) * (size_t)(g->values.n + 1));
+    bool *placed = ec_alloc(sizeof(bool) * (size_t)(nn + 1));
+    int *order = ec_alloc(sizeof(int) * (size_t)(nn + 1));
+    ec_node *sorted;
+    bool progress = true;
+
+    for (i = 0; i < g->values.n; i++) ready_val[i] = g->values.a[i].producer < 0;
+    /* Repeatedly place, in file order, every node whose inputs are ready:
+     * stable for models that are already sorted (the usual case). */
+    while (done < nn && progress) {
+        progress = false;
+        for (i = 0; i < nn; i++) {
+            ec_node *n = &g->nodes.a[i];
+            bool ok = true;
+            if (placed[i]) continue;
+            for (k = 0; k < n->nin && ok; k++)
+                if (n->in[k] >= 0 && !ready_val[n->in[k]]) ok = false;
+            if (!ok) continue;
+            placed[i] = true;
+            order[done++] = i;
+            progress = true;
+            for (k = 0; k < n->nout; k++)
+                if (n->out[k] >= 0) ready_val[n->out[k]] = true;
+        }
+    }
+    if (done < nn) {
+        for (i = 0; i < nn; i++)
+            if (!placed[i]) ec_fail_node(g, i, "is part of a cycle");
+    }
+    sorted = ec_alloc(sizeof(ec_node) * (size_t)(nn + 1));
+    for (i = 0; i < nn; i++) sorted[i] = g->nodes.a[order[i]];
+    memcpy(g->nodes.a, sorted, sizeof(ec_node) * (size_t)nn);
+    for (i = 0; i < nn; i++)
+        for (k = 0; k < g->nodes.a[i].nout; k++)
+            if (g->nodes.a[i].out[k] >= 0) g->values.a[g->nodes.a[i].out[k]].producer = i;
+    ec_free(sorted);
+    ec_free(order);
+    ec_free(placed);
+    ec_free(ready_val);
+}
+
+void ec_eliminate_dead(ec_graph *g)
+{
+    bool *live = ec_alloc(sizeof(bool) * (size_t)(g->values.n + 1));
+    int i, k;
+    for (i = 0; i < g->outputs.n; i++) live[g->outputs.a[i]] = true;
+    for (i = g->nodes.n - 1; i >= 0; i--) {
+        ec_node *n = &g->nodes.a[i];
+        bool used = false;
+        if (n->dead) continue;
+        for (k = 0; k < n->nout; k++)
+            if (n->out[k] >= 0 && live[n->out[k]] && !g->values.a[n->out[k]].data) used = true;
+        if (!used) {
+            n->dead = true;
+            continue;
+        }
+        for (k = 0; k < n->nin; k++)
+            if (n->in[k] >= 0) live[n->in[k]] = true;
+    }
+    ec_free(live);
+}
