@@ -40,10 +40,10 @@ static char *join_cmdline(int argc, char **argv)
     ec_buf_put(&b, "edgec", 5);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
-        bool quote = a[0] == '\0' || strpbrk(a, " \t\"'\\*/") != NULL;
-        /* A comment must not be closed by the command line: keep it plain. */
+        bool quote;
+        /* The command line goes into a comment: it must not close it. */
         if (strstr(a, "*/")) a = "<arg>";
-        else quote = a[0] == '\0' || strpbrk(a, " \t\"'") != NULL;
+        quote = a[0] == '\0' || strpbrk(a, " \t\"'") != NULL;
         ec_buf_printf(&b, quote ? " '%s'" : " %s", a);
     }
     ec_buf_put(&b, "", 1);
