@@ -21,3 +21,15 @@ unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
 test: unit
+
+# Conformance (tests/conformance/run.py, libonnx test data): the whole suite,
+# and the regression subset of `make test` (tests/conformance/expected_pass.txt).
+CONF_PYTHON ?= /usr/bin/python3
+CONF_JOBS   ?= 2
+conformance: $(B)/edgec
+	$(CONF_PYTHON) tests/conformance/run.py --edgec $(B)/edgec --jobs $(CONF_JOBS) --out $(B)/conformance -q
+check-conformance: $(B)/edgec
+	$(CONF_PYTHON) tests/conformance/run.py --edgec $(B)/edgec --jobs $(CONF_JOBS) --out $(B)/conformance-check -q \
+	  --list tests/conformance/expected_pass.txt --check
+.PHONY: check-conformance
+test: check-conformance

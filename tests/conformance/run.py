@@ -1,0 +1,587 @@
+#!/usr/bin/python3
+"""Run the ONNX conformance tests (libonnx test data) through edgec.
+
+For every test directory under DATA/{node,pytorch-converted,pytorch-operator,simple}:
+  1. edgec MODEL -o TMP --name model  (every int64 graph input is bound to its
+     test_data_set_0/input_K.pb with --bind; symbolic input dims get --dim)
+     exit != 0 -> unsupported (edgec's first stderr line is the reason);
+     killed by a signal, sanitizer report or timeout -> crash
+  2. a generated main.c (tests/conformance/harness.py) is compiled with every
+     .c in TMP:  cc -std=c99 -Wall -Wextra -Werror -pedantic
+                    -fsanitize=address,undefined -fno-sanitize-recover=undefined
+     failure -> compile error
+  3. it is run on every test_data_set_N; exit != 0 or sanitizer output -> crash
+  4. every output is compared with output_K.pb: floats |got-ref| <= 1e-4 + 1e-3*|ref|
+     (NaN matches NaN), integers and bool exactly -> otherwise wrong
+
+Results: OUT/results.tsv (one line per test), OUT/summary.md (tables per
+folder and per op, unsupported reasons by count); the tables are printed too.
+
+Exit status: 0, unless --check is given and a selected test did not pass
+(then 1), or on a usage error (2).  With --check the last line printed is
+"N passed, M failed".
+"""
+
+import argparse
+import collections
+import concurrent.futures
+import glob
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import numpy as np
+import onnx
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import harness  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(HERE))
+DATA = "/usr/share/libonnx-testdata/data"
+FOLDERS = ["node", "pytorch-converted", "pytorch-operator", "simple"]
+STATUSES = ["pass", "wrong", "unsupported", "compile error", "crash"]
+TOTAL_TESTS = 1072
+NAME = "model"
+TIMEOUT = {"edgec": 60, "cc": 60, "run": 60}
+CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic",
+          "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-g"]
+SAN_ENV = {
+    "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0:exitcode=86",
+    "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1:exitcode=87",
+}
+SAN_MARKERS = ("AddressSanitizer", "LeakSanitizer", "UndefinedBehaviorSanitizer",
+               "runtime error:", "MemorySanitizer", "ThreadSanitizer")
+
+# ops that say little about what a multi-node test is testing
+TRIVIAL_OPS = {"Constant", "Identity", "Cast", "CastLike", "Shape", "Size", "Reshape",
+               "Unsqueeze", "Squeeze", "Flatten", "Concat", "Gather", "Slice",
+               "ConstantOfShape", "Transpose", "Expand"}
+
+
+class Result:
+    __slots__ = ("test", "folder", "op", "status", "detail", "seconds")
+
+    def __init__(self, test, folder, op, status, detail, seconds=0.0):
+        self.test, self.folder, self.op = test, folder, op
+        self.status, self.detail, self.seconds = status, detail, seconds
+
+
+# --------------------------------------------------------------------------
+# test discovery and naming
+
+def discover(data):
+    tests = []
+    for f in FOLDERS:
+        d = os.path.join(data, f)
+        if not os.path.isdir(d):
+            continue
+        for t in sorted(os.listdir(d)):
+            if os.path.isfile(os.path.join(d, t, "model.onnx")):
+                tests.append("%s/%s" % (f, t))
+    return tests
+
+
+_SCHEMA_NAMES = None
+
+
+def schema_names():
+    global _SCHEMA_NAMES
+    if _SCHEMA_NAMES is None:
+        names = set()
+        try:
+            for s in onnx.defs.get_all_schemas_with_history():
+                if s.domain in ("", "ai.onnx"):
+                    names.add(s.name)
+        except Exception:  # noqa: BLE001
+            pass
+        _SCHEMA_NAMES = names
+    return _SCHEMA_NAMES
+
+
+def _norm(s):
+    return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+def test_op(test, model):
+    """The op a test is about.
+
+    One distinct op (Constant aside) -> that op.  Otherwise the longest
+    ONNX op name that prefixes the test name (test_softmax_axis_0_expanded ->
+    Softmax), preferring ops present in the model; otherwise the model's
+    first op that is not a trivial data-movement op."""
+    ops = []
+    for n in model.graph.node:
+        if n.op_type not in ops:
+            ops.append(n.op_type)
+    core = [o for o in ops if o != "Constant"]
+    if len(core) == 1:
+        return core[0]
+    base = test.split("/", 1)[1]
+    base = re.sub(r"^test_", "", base)
+    base = re.sub(r"^operator_", "", base)
+    nb = _norm(base)
+    for pool in (ops, schema_names()):
+        best = ""
+        for o in pool:
+            if nb.startswith(_norm(o)) and len(o) > len(best):
+                best = o
+        if best:
+            return best
+    for o in core:
+        if o not in TRIVIAL_OPS:
+            return o
+    return core[0] if core else "(none)"
+
+
+# --------------------------------------------------------------------------
+# running one test
+
+def first_line(text, pred=None):
+    for line in text.splitlines():
+        s = line.strip()
+        if s and (pred is None or pred(s)):
+            return s
+    return ""
+
+
+def sanitizer_line(text):
+    """One line for a sanitizer report: the error kind, the access and the
+    first stack frame, without addresses; "" if there is no report."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if not any(m in line for m in SAN_MARKERS):
+            continue
+        s = re.sub(r"^==\d+==\s*", "", line.strip())
+        if "runtime error:" in s:
+            return s
+        s = re.sub(r"^ERROR:\s*", "", s)
+        s = re.sub(r"\s+on (unknown )?address 0x[0-9a-f]+.*$", "", s)
+        extra = []
+        for nxt in lines[i + 1:i + 40]:
+            n = nxt.strip()
+            m = re.match(r"(READ|WRITE) of size (\d+)", n)
+            if m and not extra:
+                extra.append("%s of size %s" % (m.group(1), m.group(2)))
+            m = re.match(r"#\d+ 0x[0-9a-f]+ in (\S+) (\S+)", n)
+            if m:
+                extra.append("in %s %s" % (m.group(1), os.path.basename(m.group(2))))
+                break
+        return s + ((" (" + ", ".join(extra) + ")") if extra else "")
+    return ""
+
+
+def run_cmd(cmd, timeout, cwd=None, env=None):
+    """(returncode or None on timeout, stdout+stderr text)."""
+    try:
+        p = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=timeout,
+                           start_new_session=True)
+        return p.returncode, p.stdout.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode("utf-8", "replace") if e.stdout else ""
+        return None, out
+
+
+def signame(rc):
+    try:
+        return signal.Signals(-rc).name
+    except ValueError:
+        return "signal %d" % -rc
+
+
+def clean_msg(msg, paths):
+    for p, r in paths:
+        if p:
+            msg = msg.replace(p, r)
+    return msg
+
+
+def input_files(ds):
+    fs = glob.glob(os.path.join(ds, "input_*.pb"))
+    return sorted(fs, key=lambda p: int(re.findall(r"\d+", os.path.basename(p))[0]))
+
+
+def output_files(ds):
+    fs = glob.glob(os.path.join(ds, "output_*.pb"))
+    return sorted(fs, key=lambda p: int(re.findall(r"\d+", os.path.basename(p))[0]))
+
+
+def compare(dt, shape, got_raw, ref_raw):
+    """None if equal within tolerance, else a short description."""
+    got = harness.raw_to_compare(dt, got_raw)
+    ref = harness.raw_to_compare(dt, ref_raw)
+    if got.size != ref.size:
+        return "size %d != %d" % (got.size, ref.size)
+    if got.size == 0:
+        return None
+    if dt in harness.FLOAT_TYPES:
+        g = got.astype(np.float64)
+        r = ref.astype(np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            diff = np.abs(g - r)
+            ok = (diff <= 1e-4 + 1e-3 * np.abs(r)) | (np.isnan(g) & np.isnan(r)) | (g == r)
+        bad = ~ok
+        if not bad.any():
+            return None
+        d = diff[bad]
+        d = d[~np.isnan(d)]
+        md = float(d.max()) if d.size else float("nan")
+        return "max abs diff %.3g (%d/%d mismatched)" % (md, int(bad.sum()), got.size)
+    g = got.astype(np.int64) if got.dtype != np.uint64 else got
+    r = ref.astype(np.int64) if ref.dtype != np.uint64 else ref
+    bad = g != r
+    if not bad.any():
+        return None
+    if g.dtype == np.uint64:
+        md = int(np.max(np.maximum(g[bad], r[bad]) - np.minimum(g[bad], r[bad])))
+    else:
+        md = int(np.max(np.abs(g[bad].astype(np.float64) - r[bad].astype(np.float64))))
+    return "max abs diff %d (%d/%d mismatched)" % (md, int(bad.sum()), got.size)
+
+
+def run_test(test, args):
+    t0 = time.time()
+    folder = test.split("/", 1)[0]
+    tdir = os.path.join(args.data, test)
+    model_path = os.path.join(tdir, "model.onnx")
+    op = "?"
+
+    def res(status, detail):
+        return Result(test, folder, op, status, detail.replace("\t", " ").replace("\n", " "),
+                      time.time() - t0)
+
+    try:
+        model = onnx.load(model_path)
+    except Exception as e:  # noqa: BLE001
+        return res("unsupported", "runner: cannot load model: %s" % e)
+    op = test_op(test, model)
+    g = model.graph
+    inits = {i.name for i in g.initializer}
+    ginputs = [i for i in g.input if i.name not in inits]
+    datasets = sorted(glob.glob(os.path.join(tdir, "test_data_set_*")),
+                      key=lambda p: int(p.rsplit("_", 1)[1]))
+    if not datasets:
+        return res("unsupported", "runner: no test data")
+    ds0_inputs = input_files(datasets[0])
+
+    work = tempfile.mkdtemp(prefix="edgec-conf-")
+    keep_dir = None
+    if args.keep:
+        keep_dir = os.path.join(args.out, "work", test)
+    try:
+        gen = os.path.join(work, "gen")
+        cmd = [args.edgec, model_path, "-o", gen, "--name", NAME]
+        bound = set()
+        dims = {}
+        for k, vi in enumerate(ginputs):
+            tt = vi.type.tensor_type if vi.type.HasField("tensor_type") else None
+            if tt is not None and tt.elem_type == onnx.TensorProto.INT64 and k < len(ds0_inputs):
+                cmd += ["--bind", "%s=%s" % (vi.name, ds0_inputs[k])]
+                bound.add(k)
+            elif tt is not None and tt.HasField("shape") and k < len(ds0_inputs):
+                syms = [(i, d.dim_param) for i, d in enumerate(tt.shape.dim) if d.dim_param]
+                if syms:
+                    try:
+                        shape = harness.load_tensor(ds0_inputs[k]).dims
+                        for i, p in syms:
+                            if i < len(shape) and p not in dims:
+                                dims[p] = int(shape[i])
+                    except harness.HarnessError:
+                        pass
+        for p, v in sorted(dims.items()):
+            cmd += ["--dim", "%s=%d" % (p, v)]
+        paths = [(gen, "OUT"), (work, "TMP"), (tdir, "TEST")]
+        rc, out = run_cmd(cmd, TIMEOUT["edgec"])
+        if rc is None:
+            return res("crash", "edgec: timeout after %d s" % TIMEOUT["edgec"])
+        san = sanitizer_line(out)
+        if rc < 0:
+            return res("crash", "edgec: killed by %s%s" % (signame(rc), (": " + san) if san else ""))
+        if san:
+            return res("crash", "edgec: " + clean_msg(san, paths))
+        if rc != 0:
+            msg = clean_msg(first_line(out), paths) or "exit status %d, no message" % rc
+            return res("unsupported", msg)
+
+        # the harness: signature from the model, sizes from the data
+        run_inputs = []
+        try:
+            for k, vi in enumerate(ginputs):
+                if k in bound:
+                    continue
+                if not vi.type.HasField("tensor_type"):
+                    raise harness.HarnessError("input %d is not a tensor" % k)
+                if k >= len(ds0_inputs):
+                    raise harness.HarnessError("no data for input %d" % k)
+                dt, shape, _ = harness.tensor_raw(harness.load_tensor(ds0_inputs[k]))
+                run_inputs.append((dt, shape))
+            outs0 = output_files(datasets[0])
+            if len(outs0) != len(g.output):
+                raise harness.HarnessError("%d output files for %d graph outputs"
+                                           % (len(outs0), len(g.output)))
+            run_outputs = []
+            for p in outs0:
+                dt, shape, _ = harness.tensor_raw(harness.load_tensor(p))
+                run_outputs.append((dt, shape))
+        except harness.HarnessError as e:
+            return res("unsupported", "runner: %s" % clean_msg(str(e), paths))
+
+        main_c = os.path.join(work, "main.c")
+        with open(main_c, "w") as f:
+            f.write(harness.generate(NAME, run_inputs, run_outputs))
+        exe = os.path.join(work, "harness")
+        srcs = sorted(glob.glob(os.path.join(gen, "*.c")))
+        cmd = [args.cc] + CFLAGS + ["-I", gen, "-o", exe] + srcs + [main_c, "-lm"]
+        rc, out = run_cmd(cmd, TIMEOUT["cc"], cwd=work)
+        if rc is None:
+            return res("compile error", "cc: timeout after %d s" % TIMEOUT["cc"])
+        if rc != 0:
+            line = first_line(out, lambda s: "error" in s) or first_line(out) \
+                or "cc exit status %d" % rc
+            return res("compile error", clean_msg(line, paths))
+
+        env = dict(os.environ)
+        env.update(SAN_ENV)
+        for ds in datasets:
+            dsn = os.path.basename(ds)
+            ind = os.path.join(work, dsn, "in")
+            outd = os.path.join(work, dsn, "out")
+            os.makedirs(ind)
+            os.makedirs(outd)
+            ins = input_files(ds)
+            outs = output_files(ds)
+            refs = []
+            try:
+                j = 0
+                for k in range(len(ginputs)):
+                    if k in bound:
+                        continue
+                    dt, shape, raw = harness.tensor_raw(harness.load_tensor(ins[k]))
+                    if (dt, shape) != run_inputs[j]:
+                        raise harness.HarnessError("%s: input %d differs from test_data_set_0"
+                                                   % (dsn, k))
+                    raw.tofile(os.path.join(ind, "input_%d.raw" % j))
+                    j += 1
+                for k, p in enumerate(outs):
+                    dt, shape, raw = harness.tensor_raw(harness.load_tensor(p))
+                    if (dt, shape) != run_outputs[k]:
+                        raise harness.HarnessError("%s: output %d differs from test_data_set_0"
+                                                   % (dsn, k))
+                    refs.append((dt, shape, raw))
+            except (harness.HarnessError, IndexError) as e:
+                return res("unsupported", "runner: %s" % e)
+            rc, out = run_cmd([exe, ind, outd], TIMEOUT["run"], cwd=work, env=env)
+            if rc is None:
+                return res("crash", "run: timeout after %d s" % TIMEOUT["run"])
+            san = sanitizer_line(out)
+            if san:
+                return res("crash", clean_msg(san, paths))
+            if rc < 0:
+                return res("crash", "killed by %s" % signame(rc))
+            if rc != 0:
+                return res("crash", clean_msg(first_line(out), paths) or "exit status %d" % rc)
+            for k, (dt, shape, ref) in enumerate(refs):
+                p = os.path.join(outd, "output_%d.raw" % k)
+                got = np.fromfile(p, dtype=ref.dtype)
+                why = compare(dt, shape, got, ref)
+                if why:
+                    name = g.output[k].name if k < len(g.output) else str(k)
+                    return res("wrong", "%s output %d (%s) %s: %s"
+                               % (dsn, k, name, "x".join(map(str, shape)) or "scalar", why))
+        return res("pass", "")
+    except Exception as e:  # noqa: BLE001 - a runner bug must not stop the suite
+        return res("crash", "runner exception: %s: %s" % (type(e).__name__, e))
+    finally:
+        if keep_dir:
+            shutil.rmtree(keep_dir, ignore_errors=True)
+            os.makedirs(os.path.dirname(keep_dir), exist_ok=True)
+            shutil.copytree(work, keep_dir, symlinks=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------
+# reporting
+
+def table(rows, key_title, keys):
+    """Markdown table: key, total, one column per status, pass %."""
+    hdr = [key_title, "total"] + STATUSES + ["pass %"]
+    lines = ["| " + " | ".join(hdr) + " |",
+             "|" + "|".join(["---"] + ["---:"] * (len(hdr) - 1)) + "|"]
+    tot = collections.Counter()
+    for k in keys:
+        c = rows[k]
+        n = sum(c.values())
+        tot.update(c)
+        lines.append("| %s | %d | %s | %.1f |" % (
+            k, n, " | ".join(str(c[s]) for s in STATUSES), 100.0 * c["pass"] / n if n else 0))
+    n = sum(tot.values())
+    lines.append("| **all** | %d | %s | %.1f |" % (
+        n, " | ".join(str(tot[s]) for s in STATUSES), 100.0 * tot["pass"] / n if n else 0))
+    return lines
+
+
+def summarize(results, full):
+    by_folder = collections.defaultdict(collections.Counter)
+    by_op = collections.defaultdict(collections.Counter)
+    reasons = collections.Counter()
+    other = collections.defaultdict(collections.Counter)
+    for r in results:
+        by_folder[r.folder][r.status] += 1
+        by_op[r.op][r.status] += 1
+        if r.status == "unsupported":
+            reasons[r.detail] += 1
+        elif r.status in ("compile error", "crash"):
+            other[r.status][re.sub(r"\b\d+\b", "N", r.detail)[:160]] += 1
+    npass = sum(1 for r in results if r.status == "pass")
+    L = ["# edgec conformance", ""]
+    if full:
+        L.append("**%d / %d passed (%.1f%% of the %d ONNX conformance tests)**"
+                 % (npass, TOTAL_TESTS, 100.0 * npass / TOTAL_TESTS, TOTAL_TESTS))
+    else:
+        L.append("**%d / %d selected tests passed (%.1f%%; %.1f%% of all %d)**"
+                 % (npass, len(results), 100.0 * npass / max(1, len(results)),
+                    100.0 * npass / TOTAL_TESTS, TOTAL_TESTS))
+    L += ["", "## Per folder", ""]
+    L += table(by_folder, "folder", [f for f in FOLDERS if f in by_folder])
+    L += ["", "## Per op", ""]
+    L += table(by_op, "op", sorted(by_op, key=lambda k: k.lower()))
+    L += ["", "## Unsupported reasons", "", "| count | reason |", "|---:|---|"]
+    for msg, n in sorted(reasons.items(), key=lambda x: (-x[1], x[0])):
+        L.append("| %d | %s |" % (n, msg.replace("|", "\\|")))
+    for st in ("compile error", "crash"):
+        if other[st]:
+            L += ["", "## %s (numbers as N)" % st.capitalize(), "", "| count | first line |", "|---:|---|"]
+            for msg, n in sorted(other[st].items(), key=lambda x: (-x[1], x[0])):
+                L.append("| %d | %s |" % (n, msg.replace("|", "\\|")))
+    fails = [r for r in results if r.status in ("wrong", "crash", "compile error")]
+    if fails:
+        L += ["", "## Wrong, compile errors and crashes", "", "| test | status | detail |", "|---|---|---|"]
+        for r in sorted(fails, key=lambda r: (r.status, r.test)):
+            L.append("| %s | %s | %s |" % (r.test, r.status, r.detail.replace("|", "\\|")))
+    return L, by_folder, npass
+
+
+def read_list(path):
+    out = []
+    with open(path) as f:
+        for line in f:
+            s = line.split("#", 1)[0].strip()
+            if s:
+                out.append(s)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description=__doc__,
+        epilog="Results go to OUT/results.tsv and OUT/summary.md. "
+               "Exit status 1 only with --check when a selected test does not pass.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--edgec", default=os.path.join(ROOT, "build", "edgec"),
+                    help="the compiler to test (default: build/edgec of this tree)")
+    ap.add_argument("--jobs", "-j", type=int, default=2, help="tests run in parallel (default 2)")
+    ap.add_argument("--filter", metavar="REGEX",
+                    help="only tests whose FOLDER/TEST name matches REGEX (re.search)")
+    ap.add_argument("--list", metavar="FILE",
+                    help="only the tests named in FILE (FOLDER/TEST per line, # comments)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "conformance"),
+                    help="results directory (default build/conformance)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep each test's generated code, harness and raw files in OUT/work/FOLDER/TEST")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 if any selected test does not pass; last line is 'N passed, M failed'")
+    ap.add_argument("--update-expected", action="store_true",
+                    help="rewrite tests/conformance/expected_pass.txt from this run: selected tests "
+                         "are added if they pass and removed if not; unselected lines are kept "
+                         "(so a full run rewrites the file)")
+    ap.add_argument("--expected", default=os.path.join(HERE, "expected_pass.txt"),
+                    help="the expected-pass file for --update-expected (default %(default)s)")
+    ap.add_argument("--data", default=DATA, help="test data root (default %(default)s)")
+    ap.add_argument("--cc", default=os.environ.get("CC", "cc"),
+                    help="C compiler for the harness (default $CC or cc)")
+    ap.add_argument("--quiet", "-q", action="store_true", help="no per-test progress lines")
+    args = ap.parse_args()
+
+    if not os.path.exists(args.edgec):
+        print("run.py: %s does not exist (run make first)" % args.edgec, file=sys.stderr)
+        return 2
+    args.edgec = os.path.abspath(args.edgec)
+    args.out = os.path.abspath(args.out)
+    tests = discover(args.data)
+    if not tests:
+        print("run.py: no tests under %s" % args.data, file=sys.stderr)
+        return 2
+    full = True
+    if args.list:
+        wanted = read_list(args.list)
+        known = set(tests)
+        missing = [t for t in wanted if t not in known]
+        if missing:
+            print("run.py: %s names unknown tests: %s" % (args.list, ", ".join(missing[:5])),
+                  file=sys.stderr)
+            return 2
+        ws = set(wanted)
+        tests = [t for t in tests if t in ws]
+        full = False
+    if args.filter:
+        rx = re.compile(args.filter)
+        tests = [t for t in tests if rx.search(t)]
+        full = False
+    os.makedirs(args.out, exist_ok=True)
+
+    results = []
+    lock = threading.Lock()
+    t0 = time.time()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
+        futs = {ex.submit(run_test, t, args): t for t in tests}
+        for i, fu in enumerate(concurrent.futures.as_completed(futs), 1):
+            r = fu.result()
+            with lock:
+                results.append(r)
+                if not args.quiet:
+                    print("[%d/%d] %-13s %s%s" % (i, len(tests), r.status, r.test,
+                                                  (": " + r.detail) if r.detail else ""),
+                          flush=True)
+    results.sort(key=lambda r: r.test)
+
+    with open(os.path.join(args.out, "results.tsv"), "w") as f:
+        f.write("test\tfolder\top\tstatus\tseconds\tdetail\n")
+        for r in results:
+            f.write("%s\t%s\t%s\t%s\t%.1f\t%s\n" % (r.test, r.folder, r.op, r.status, r.seconds, r.detail))
+    lines, by_folder, npass = summarize(results, full)
+    with open(os.path.join(args.out, "summary.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+    print()
+    print("\n".join(table(by_folder, "folder", [f for f in FOLDERS if f in by_folder])))
+    print()
+    print(lines[2])
+    print("results: %s/results.tsv, %s/summary.md (%.0f s)" % (args.out, args.out, time.time() - t0))
+
+    if args.update_expected:
+        old = set(read_list(args.expected)) if os.path.exists(args.expected) else set()
+        sel = {r.test for r in results}
+        new = (old - sel) | {r.test for r in results if r.status == "pass"}
+        with open(args.expected, "w") as f:
+            for t in sorted(new):
+                f.write(t + "\n")
+        print("%s: %d tests (%+d)" % (os.path.relpath(args.expected), len(new), len(new) - len(old)))
+
+    failed = [r for r in results if r.status != "pass"]
+    if args.check:
+        for r in failed:
+            print("FAIL %s: %s%s" % (r.test, r.status, (": " + r.detail) if r.detail else ""))
+        print("%d passed, %d failed" % (npass, len(failed)))
+        return 1 if failed else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
