@@ -54,3 +54,4 @@ clean:
 	rm -rf build
 
 include tests/tests.mk
+include samples/samples.mk

@@ -1,0 +1,27 @@
+# samples/samples.mk - included by the top Makefile.
+#
+#   make deps    check (and, as root, install) the Debian packages: scripts/deps.sh
+#   make demo    deps for the build, build/edgec, then samples/mlp end to end: scripts/demo.sh
+#   check-sample (part of make test) the same end-to-end run with gcc and with clang
+
+deps:
+	@bash scripts/deps.sh
+
+# deps first, then a fresh make for edgec, so that a machine missing packages gets them
+# before anything is built.
+demo:
+	@bash scripts/deps.sh build
+	@$(MAKE) --no-print-directory $(B)/edgec
+	@B=$(B) CC="$(CC)" bash scripts/demo.sh
+
+check-sample: $(B)/edgec
+	@set -e; for cc in gcc clang; do \
+	  echo "== samples/mlp with $$cc"; \
+	  mkdir -p $(B)/check-sample; \
+	  B=$(B) CC=$$cc OUT=$(B)/check-sample/mlp-$$cc bash scripts/demo.sh > $(B)/check-sample/$$cc.log 2>&1 \
+	    || { cat $(B)/check-sample/$$cc.log; exit 1; }; \
+	  tail -n 3 $(B)/check-sample/$$cc.log; \
+	done
+
+.PHONY: check-sample
+test: check-sample
