@@ -1,0 +1,30 @@
+/* codegen.h - helpers shared by the C emitter and the reports (codegen/cg_util.c). */
+#ifndef EC_CODEGEN_H
+#define EC_CODEGEN_H
+
+#include "edgec.h"
+
+/* Storage root of a value after planning (itself when not aliased). */
+int ec_cg_root(const ec_graph *g, int v);
+/* Byte size of a value with a static shape. */
+int64_t ec_cg_value_bytes(const ec_graph *g, int v);
+/* True if step s is a view the planner turned into shared storage (no code). */
+bool ec_cg_step_is_view(const ec_program *p, int s);
+/* True if step s writes output 0 over input 0 (in-place). */
+bool ec_cg_step_is_inplace(const ec_program *p, int s);
+/* The constant whose data an IN value reads, or -1 (the value itself or the
+ * root of its view). */
+int ec_cg_const_of(const ec_graph *g, int v);
+/* Multiply-accumulates of a step: Conv, ConvTranspose, Gemm and MatMul are
+ * counted from shapes; every other op counts 0. */
+int64_t ec_cg_step_macs(const ec_program *p, int s);
+/* Bytes of distinct constants read by the calls of step s. */
+int64_t ec_cg_step_weight_bytes(const ec_program *p, int s);
+/* Bytes of all constants the generated code holds (NAME_weights.c). */
+int64_t ec_cg_weights_bytes(const ec_program *p);
+/* Marks (used[v] = true) every constant the generated code holds. */
+void ec_cg_used_consts(const ec_program *p, bool *used);
+/* Fails with the figures when the model does not fit the target's RAM or flash. */
+void ec_cg_check_budget(const ec_program *p, const ec_target *t);
+
+#endif

@@ -1,0 +1,823 @@
+/* emit_c.c - C99 code generation: NAME.h, NAME.c, NAME_weights.h/.c, and the
+ * runtime-min files the calls need, all into an in-memory ec_output; and
+ * ec_output_write, which puts them on disk only once everything is ready.
+ *
+ * NAME.c is the schedule as a flat list of commented kernel calls on arena
+ * offsets. Arguments come from ec_arg: tensors are the caller's pointers
+ * (graph inputs and outputs), weight symbols (constants) or (T *)(A + off)
+ * (arena values, through their storage root); floats are exact hex literals.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include "codegen.h"
+
+/* ---- buffers and the output set --------------------------------------- */
+
+void ec_buf_put(ec_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (b->len + n + 1 > cap) cap = ec_mul_size(cap, 2);
+        b->s = ec_realloc(b->s, cap);
+        b->cap = cap;
+    }
+    if (n) memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void ec_buf_printf(ec_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    char small[256];
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) ec_fail_plain("internal error: bad format '%s'", fmt);
+    if ((size_t)n < sizeof small) {
+        ec_buf_put(b, small, (size_t)n);
+    } else {
+        char *big = ec_alloc((size_t)n + 1);
+        va_start(ap, fmt);
+        vsnprintf(big, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+        ec_buf_put(b, big, (size_t)n);
+        ec_free(big);
+    }
+}
+
+void ec_output_add(ec_output *o, const char *name, char *data, size_t len)
+{
+    ec_outfile f;
+    int i;
+    for (i = 0; i < o->files.n; i++)
+        if (!strcmp(o->files.a[i].name, name))
+            ec_fail_plain("internal error: output file '%s' generated twice", name);
+    f.name = ec_strdup(name);
+    f.data = data;
+    f.len = len;
+    EC_PUSH(o->files, f);
+}
+
+static void mkdir_p(const char *dir)
+{
+    char *d = ec_strdup(dir), *q;
+    struct stat st;
+    for (q = d + 1; *q; q++) {
+        if (*q != '/') continue;
+        *q = '\0';
+        if (mkdir(d, 0777) != 0 && errno != EEXIST)
+            ec_fail_plain("%s: cannot create directory: %s", d, strerror(errno));
+        *q = '/';
+    }
+    if (mkdir(d, 0777) != 0 && errno != EEXIST)
+        ec_fail_plain("%s: cannot create directory: %s", d, strerror(errno));
+    if (stat(d, &st) != 0 || !S_ISDIR(st.st_mode))
+        ec_fail_plain("%s: not a directory", d);
+    ec_free(d);
+}
+
+void ec_output_write(const ec_output *o, const char *dir)
+{
+    char **tmp = ec_alloc(sizeof(char *) * (size_t)(o->files.n + 1));
+    int i, j;
+    mkdir_p(dir);
+    /* every file to a temporary name first; any failure removes them all */
+    for (i = 0; i < o->files.n; i++) {
+        const ec_outfile *f = &o->files.a[i];
+        FILE *fp;
+        bool ok;
+        if (strchr(f->name, '/') || f->name[0] == '.' || f->name[0] == '\0')
+            ec_fail_plain("internal error: bad output file name '%s'", f->name);
+        tmp[i] = ec_fmt("%s/.%s.tmp%ld", dir, f->name, (long)getpid());
+        fp = fopen(tmp[i], "wb");
+        ok = fp != NULL;
+        if (ok && f->len) ok = fwrite(f->data, 1, f->len, fp) == f->len;
+        if (fp && fclose(fp) != 0) ok = false;
+        if (!ok) {
+            int e = errno;
+            for (j = 0; j <= i; j++) remove(tmp[j]);
+            ec_fail_plain("%s/%s: cannot write: %s", dir, f->name, strerror(e));
+        }
+    }
+    for (i = 0; i < o->files.n; i++) {
+        char *final = ec_fmt("%s/%s", dir, o->files.a[i].name);
+        if (rename(tmp[i], final) != 0) {
+            int e = errno;
+            for (j = i; j < o->files.n; j++) remove(tmp[j]);
+            ec_fail_plain("%s: cannot write: %s", final, strerror(e));
+        }
+        ec_free(final);
+        ec_free(tmp[i]);
+    }
+    ec_free(tmp);
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+static const char *const reserved[] = {
+    /* C99 keywords */
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+    "union", "unsigned", "void", "volatile", "while", "_Bool", "_Complex", "_Imaginary",
+    /* C11/C23 and C++ words a user's toolchain may treat as keywords */
+    "bool", "true", "false", "alignas", "alignof", "static_assert", "thread_local", "nullptr",
+    "class", "new", "delete", "this", "template", "typename", "namespace", "private", "public",
+    "protected", "virtual", "operator", "friend", "explicit", "mutable", "catch", "throw", "try",
+    /* macros and names the generated code uses */
+    "NULL", "INFINITY", "NAN", "HUGE_VALF", "arena", "A", "main", "errno", "assert",
+    "offsetof", "size_t", "ptrdiff_t",
+};
+
+static bool is_reserved(const char *s, const char *model)
+{
+    size_t i, ml = strlen(model);
+    for (i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+        if (!strcmp(s, reserved[i])) return true;
+    if (s[0] == '_') return true;                       /* reserved to the implementation */
+    if (strlen(s) > 2 && !strcmp(s + strlen(s) - 2, "_t")) return true; /* int32_t, ... */
+    if (!strncmp(s, "ec_", 3) || !strncmp(s, "EC_", 3)) return true;   /* runtime-min */
+    if (!strncmp(s, model, ml) && s[ml] == '_') return true;           /* NAME_run, weights */
+    if (!strncmp(s, "INT", 3) || !strncmp(s, "UINT", 4)) return true;  /* INT32_MAX, ... */
+    return false;
+}
+
+/* ONNX name -> C identifier: non-alnum -> '_', leading digit or a reserved
+ * word -> "v_" prefix. */
+static char *c_ident(const char *name, const char *model)
+{
+    ec_buf b = { 0 };
+    const char *p;
+    if (!name || !name[0]) name = "v";
+    if (name[0] >= '0' && name[0] <= '9') ec_buf_put(&b, "v_", 2);
+    for (p = name; *p; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        ec_buf_put(&b, ok ? &c : "_", 1);
+    }
+    if (is_reserved(b.s, model)) {
+        char *r = ec_fmt("v_%s", b.s);
+        ec_free(b.s);
+        return r;
+    }
+    return b.s;
+}
+
+/* Text that is safe inside a C comment: printable ASCII, no comment ends. */
+static void put_comment_text(ec_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '*' && s[1] == '/') { ec_buf_put(b, "* ", 2); continue; }
+        if (c == '/' && s[1] == '*') { ec_buf_put(b, "/ ", 2); continue; }
+        if (c < 0x20 || c > 0x7e) c = '?';
+        ec_buf_put(b, (const char *)&c, 1);
+    }
+}
+
+/* ---- literals ------------------------------------------------------------- */
+
+typedef struct cg {
+    const ec_program *p;
+    const ec_graph *g;
+    const ec_target *t;
+    const ec_options *o;
+    const char *name;               /* model name (a C identifier) */
+    char **param;                   /* per value: caller pointer name (input, or first output slot) */
+    char **out_param;               /* per graph output slot */
+    bool *param_used;               /* per value (inputs/outputs) */
+    int *weight;                    /* per value: weight index, or -1 */
+    bool need_math;                 /* INFINITY / NAN used */
+    bool uses_arena;
+} cg;
+
+static void put_float(cg *c, ec_buf *b, double f, bool single)
+{
+    if (isnan(f)) {
+        ec_buf_printf(b, signbit(f) ? "(-NAN)" : "NAN");
+        c->need_math = true;
+    } else if (isinf(f)) {
+        ec_buf_printf(b, f < 0 ? "(-INFINITY)" : "INFINITY");
+        c->need_math = true;
+    } else {
+        ec_buf_printf(b, single ? "%af" : "%a", f);
+    }
+}
+
+static void put_int(ec_buf *b, int64_t v, bool is_unsigned)
+{
+    if (is_unsigned) ec_buf_printf(b, "%lluu", (unsigned long long)(uint64_t)v);
+    else if (v == INT64_MIN) ec_buf_printf(b, "(-9223372036854775807 - 1)");
+    else if (v == INT32_MIN) ec_buf_printf(b, "(-2147483647 - 1)");
+    else ec_buf_printf(b, "%lld", (long long)v);
+}
+
+/* Element i of a constant as a C literal of its ctype. */
+static void put_elem(cg *c, ec_buf *b, const ec_value *v, int64_t i)
+{
+    const unsigned char *d = v->data;
+    switch (v->dtype) {
+    case EC_DT_FLOAT: { float f; memcpy(&f, d + i * 4, 4); put_float(c, b, f, true); break; }
+    case EC_DT_DOUBLE: { double f; memcpy(&f, d + i * 8, 8); put_float(c, b, f, false); break; }
+    case EC_DT_FLOAT16:
+    case EC_DT_BFLOAT16: { uint16_t h; memcpy(&h, d + i * 2, 2); ec_buf_printf(b, "0x%04x", (unsigned)h); break; }
+    case EC_DT_BOOL: ec_buf_printf(b, "%d", d[i] ? 1 : 0); break;
+    case EC_DT_INT8: { int8_t x; memcpy(&x, d + i, 1); put_int(b, x, false); break; }
+    case EC_DT_UINT8: put_int(b, d[i], true); break;
+    case EC_DT_INT16: { int16_t x; memcpy(&x, d + i * 2, 2); put_int(b, x, false); break; }
+    case EC_DT_UINT16: { uint16_t x; memcpy(&x, d + i * 2, 2); put_int(b, x, true); break; }
+    case EC_DT_INT32: { int32_t x; memcpy(&x, d + i * 4, 4); put_int(b, x, false); break; }
+    case EC_DT_UINT32: { uint32_t x; memcpy(&x, d + i * 4, 4); put_int(b, x, true); break; }
+    case EC_DT_INT64: { int64_t x; memcpy(&x, d + i * 8, 8); put_int(b, x, false); break; }
+    case EC_DT_UINT64: { uint64_t x; memcpy(&x, d + i * 8, 8); put_int(b, (int64_t)x, true); break; }
+    default:
+        ec_fail("constant '%s': type '%s' cannot be emitted as C", v->name, ec_dtype_name(v->dtype));
+    }
+}
+
+static void put_type_shape(ec_buf *b, const ec_value *v)
+{
+    char sh[256];
+    ec_buf_printf(b, "%s%s", ec_dtype_name(v->dtype), ec_shape_str(&v->shape, sh, sizeof sh));
+}
+
+/* ---- pointers ---------------------------------------------------------- */
+
+static char *weight_sym(const cg *c, int w)
+{
+    return ec_fmt("%s_w%d", c->name, c->weight[w]);
+}
+
+/* The C expression for tensor v as an argument (written: OUT). */
+static char *tensor_expr(cg *c, int v, bool out)
+{
+    const ec_graph *g = c->g;
+    const ec_value *x = &g->values.a[v];
+    int r, w;
+    if (!out && x->is_input) { c->param_used[v] = true; return ec_strdup(c->param[v]); }
+    if (!out && (w = ec_cg_const_of(g, v)) >= 0) {
+        if (c->weight[w] < 0) ec_fail("internal error: constant '%s' has no weight symbol", g->values.a[w].name);
+        if (g->values.a[w].dtype != x->dtype)
+            return ec_fmt("(const %s *)%s_w%d", ec_dtype_ctype(x->dtype), c->name, c->weight[w]);
+        return weight_sym(c, w);
+    }
+    if (x->is_output) { c->param_used[v] = true; return ec_strdup(c->param[v]); }
+    r = ec_cg_root(g, v);
+    if (g->values.a[r].is_input || g->values.a[r].is_output) {
+        if (out && g->values.a[r].is_input)
+            ec_fail("internal error: '%s' would write the caller's input '%s'", x->name, g->values.a[r].name);
+        c->param_used[r] = true;
+        if (g->values.a[r].dtype != x->dtype)
+            return ec_fmt("(%s%s *)%s", g->values.a[r].is_input ? "const " : "", ec_dtype_ctype(x->dtype), c->param[r]);
+        return ec_strdup(c->param[r]);
+    }
+    if (g->values.a[r].offset < 0)
+        ec_fail("internal error: '%s' has no arena offset (memory plan missing?)", x->name);
+    c->uses_arena = true;
+    return ec_fmt("(%s *)(A + %lld)", ec_dtype_ctype(x->dtype), (long long)g->values.a[r].offset);
+}
+
+/* ---- NAME.c body --------------------------------------------------------- */
+
+static void step_comment(cg *c, ec_buf *b, int s)
+{
+    const ec_graph *g = c->g;
+    const ec_step *st = &c->p->steps.a[s];
+    const ec_node *n = &g->nodes.a[st->node];
+    int k, shown = 0;
+    ec_buf_printf(b, "    /* node %d '", n->index);
+    put_comment_text(b, n->name);
+    ec_buf_printf(b, "' (");
+    put_comment_text(b, n->op);
+    ec_buf_printf(b, "): ");
+    for (k = 0; k < n->nin; k++) {
+        const ec_value *v;
+        if (n->in[k] < 0) continue;
+        v = &g->values.a[n->in[k]];
+        if (shown++) ec_buf_printf(b, ", ");
+        put_comment_text(b, v->name);
+        ec_buf_put(b, " ", 1);
+        put_type_shape(b, v);
+    }
+    ec_buf_printf(b, " -> ");
+    shown = 0;
+    for (k = 0; k < n->nout; k++) {
+        const ec_value *v;
+        if (n->out[k] < 0) continue;
+        v = &g->values.a[n->out[k]];
+        if (shown++) ec_buf_printf(b, ", ");
+        put_comment_text(b, v->name);
+        ec_buf_put(b, " ", 1);
+        put_type_shape(b, v);
+    }
+    if (ec_cg_step_is_view(c->p, s)) {
+        int r = ec_cg_root(g, n->out[0]);
+        ec_buf_printf(b, "; a view of '");
+        put_comment_text(b, g->values.a[r].name);
+        ec_buf_printf(b, "', no code");
+    } else if (ec_cg_step_is_inplace(c->p, s)) {
+        ec_buf_printf(b, "; in place");
+    }
+    ec_buf_printf(b, " */\n");
+}
+
+static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
+{
+    const ec_graph *g = c->g;
+    ec_buf decl = { 0 };
+    char **args = ec_alloc(sizeof(char *) * (size_t)(call->args.n + 1));
+    size_t linelen;
+    int k, j;
+    const char *ind = "    ";
+
+    if (strcmp(call->kernel, "ec_copy") && !ec_kernel_find(call->kernel))
+        ec_fail_node(g, c->p->steps.a[step].node, "kernel '%s' is not in the kernel table", call->kernel);
+    for (k = 0; k < call->args.n; k++) {
+        const ec_arg *a = &call->args.a[k];
+        ec_buf x = { 0 };
+        switch (a->kind) {
+        case EC_ARG_OUT:
+        case EC_ARG_IN:
+            if (a->value < 0) {
+                if (a->kind == EC_ARG_OUT)
+                    ec_fail_node(g, c->p->steps.a[step].node, "kernel %s: output argument has no value", call->kernel);
+                ec_buf_printf(&x, "NULL");
+            } else {
+                char *e = tensor_expr(c, a->value, a->kind == EC_ARG_OUT);
+                ec_buf_printf(&x, "%s", e);
+                ec_free(e);
+            }
+            break;
+        case EC_ARG_INT:
+            put_int(&x, a->i, false);
+            break;
+        case EC_ARG_FLOAT:
+            put_float(c, &x, a->f, true);
+            break;
+        case EC_ARG_INTS:
+        case EC_ARG_FLOATS:
+            if (a->n <= 0) {
+                ec_buf_printf(&x, "NULL");
+                break;
+            }
+            ec_buf_printf(&decl, "        static const %s ec_a%d[%d] = { ",
+                          a->kind == EC_ARG_INTS ? "int32_t" : "float", k, a->n);
+            for (j = 0; j < a->n; j++) {
+                if (j) ec_buf_printf(&decl, ", ");
+                if (a->kind == EC_ARG_INTS) put_int(&decl, a->ints[j], false);
+                else put_float(c, &decl, a->floats[j], true);
+            }
+            ec_buf_printf(&decl, " };\n");
+            ec_buf_printf(&x, "ec_a%d", k);
+            break;
+        case EC_ARG_SCRATCH:
+            if (a->offset < 0)
+                ec_fail_node(g, c->p->steps.a[step].node, "kernel %s: scratch has no arena offset", call->kernel);
+            c->uses_arena = true;
+            ec_buf_printf(&x, "(void *)(A + %lld)", (long long)a->offset);
+            break;
+        }
+        if (!x.s) ec_buf_put(&x, "", 0);
+        args[k] = x.s;
+    }
+    if (decl.len) {
+        ec_buf_printf(b, "    {\n%s", decl.s);
+        ind = "        ";
+    }
+    /* one line when it is short, else one argument per line with its name */
+    linelen = strlen(ind) + strlen(call->kernel) + 2;
+    for (k = 0; k < call->args.n; k++)
+        linelen += strlen(args[k]) + 2 + (call->args.a[k].name ? strlen(call->args.a[k].name) + 6 : 0);
+    if (linelen <= 100 || call->args.n == 0) {
+        ec_buf_printf(b, "%s%s(", ind, call->kernel);
+        for (k = 0; k < call->args.n; k++) {
+            const char *nm = call->args.a[k].name;
+            if (k) ec_buf_printf(b, ", ");
+            ec_buf_printf(b, "%s", args[k]);
+            if (nm && nm[0]) {
+                ec_buf_printf(b, " /* ");
+                put_comment_text(b, nm);
+                ec_buf_printf(b, " */");
+            }
+        }
+        ec_buf_printf(b, ");\n");
+    } else {
+        ec_buf_printf(b, "%s%s(\n", ind, call->kernel);
+        for (k = 0; k < call->args.n; k++) {
+            const char *nm = call->args.a[k].name;
+            ec_buf_printf(b, "%s    %s%s", ind, args[k], k + 1 < call->args.n ? "," : ");");
+            if (nm && nm[0]) {
+                ec_buf_printf(b, " /* ");
+                put_comment_text(b, nm);
+                ec_buf_printf(b, " */");
+            }
+            ec_buf_printf(b, "\n");
+        }
+    }
+    if (decl.len) ec_buf_printf(b, "    }\n");
+    for (k = 0; k < call->args.n; k++) ec_free(args[k]);
+    ec_free(args);
+    ec_free(decl.s);
+}
+
+/* ---- the runtime-min files ----------------------------------------------- */
+
+typedef EC_VEC(char *) strvec;
+
+static bool has_str(const strvec *v, const char *s)
+{
+    int i;
+    for (i = 0; i < v->n; i++)
+        if (!strcmp(v->a[i], s)) return true;
+    return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ec_buf b = { 0 };
+    char tmp[4096];
+    size_t n;
+    if (!f) ec_fail_plain("%s: cannot read runtime-min file: %s", path, strerror(errno));
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) ec_buf_put(&b, tmp, n);
+    if (ferror(f)) ec_fail_plain("%s: read error", path);
+    fclose(f);
+    if (!b.s) ec_buf_put(&b, "", 0);
+    *len = b.len;
+    return b.s;
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Add header h (and its family source, when there is one) to the file set. */
+static void want_header(const char *root, strvec *hdrs, strvec *srcs, const char *h, const char *src)
+{
+    if (!has_str(hdrs, h)) EC_PUSH(*hdrs, ec_strdup(h));
+    if (src) {
+        if (!has_str(srcs, src)) EC_PUSH(*srcs, ec_strdup(src));
+    } else if (strlen(h) > 2 && !strcmp(h + strlen(h) - 2, ".h")) {
+        char *c = ec_fmt("%.*s.c", (int)(strlen(h) - 2), h);
+        char *path = ec_fmt("%s/runtime-min/generic/%s", root, c);
+        if (file_exists(path) && !has_str(srcs, c)) EC_PUSH(*srcs, c);
+        else ec_free(c);
+        ec_free(path);
+    }
+}
+
+/* Every #include "x" of a runtime file pulls x (and its family) in too. */
+static void scan_includes(const char *root, const char *text, strvec *hdrs, strvec *srcs)
+{
+    const char *p = text;
+    while ((p = strstr(p, "#include")) != NULL) {
+        const char *q = p + 8, *e;
+        p = q;
+        while (*q == ' ' || *q == '\t') q++;
+        if (*q != '"') continue;
+        e = strchr(q + 1, '"');
+        if (!e || memchr(q + 1, '\n', (size_t)(e - q - 1))) continue;
+        {
+            char *h = ec_strndup(q + 1, (size_t)(e - q - 1));
+            char *path = ec_fmt("%s/runtime-min/include/%s", root, h);
+            if (!has_str(hdrs, h) && file_exists(path)) want_header(root, hdrs, srcs, h, NULL);
+            ec_free(path);
+            ec_free(h);
+        }
+    }
+}
+
+static void add_runtime(cg *c, ec_output *out, strvec *hdrs)
+{
+    const char *root = c->o && c->o->root ? c->o->root : ".";
+    strvec srcs = { 0 };
+    int s, k, i, done_h = 0, done_s = 0;
+    want_header(root, hdrs, &srcs, "ec_rt.h", "ec_rt.c");
+    for (s = 0; s < c->p->steps.n; s++) {
+        const ec_step *st = &c->p->steps.a[s];
+        if (ec_cg_step_is_view(c->p, s)) continue;
+        for (k = 0; k < st->L.calls.n; k++) {
+            const ec_kernel *kd = ec_kernel_find(st->L.calls.a[k].kernel);
+            if (!kd) continue;
+            if (kd->header) want_header(root, hdrs, &srcs, kd->header, kd->source);
+            else if (kd->source && !has_str(&srcs, kd->source)) EC_PUSH(srcs, ec_strdup(kd->source));
+        }
+    }
+    /* close over includes (a family may use another's header) */
+    while (done_h < hdrs->n || done_s < srcs.n) {
+        for (; done_h < hdrs->n; done_h++) {
+            char *path = ec_fmt("%s/runtime-min/include/%s", root, hdrs->a[done_h]);
+            size_t len;
+            char *text = read_file(path, &len);
+            scan_includes(root, text, hdrs, &srcs);
+            ec_free(text);
+            ec_free(path);
+        }
+        for (; done_s < srcs.n; done_s++) {
+            char *path = ec_fmt("%s/runtime-min/generic/%s", root, srcs.a[done_s]);
+            size_t len;
+            char *text = read_file(path, &len);
+            scan_includes(root, text, hdrs, &srcs);
+            ec_free(text);
+            ec_free(path);
+        }
+    }
+    qsort(hdrs->a, (size_t)hdrs->n, sizeof(char *), cmp_str);
+    qsort(srcs.a, (size_t)srcs.n, sizeof(char *), cmp_str);
+    for (i = 0; i < hdrs->n; i++) {
+        char *path = ec_fmt("%s/runtime-min/include/%s", root, hdrs->a[i]);
+        size_t len;
+        char *text = read_file(path, &len);
+        ec_output_add(out, hdrs->a[i], text, len);
+        ec_free(path);
+    }
+    for (i = 0; i < srcs.n; i++) {
+        char *path = ec_fmt("%s/runtime-min/generic/%s", root, srcs.a[i]);
+        size_t len;
+        char *text = read_file(path, &len);
+        ec_output_add(out, srcs.a[i], text, len);
+        ec_free(path);
+    }
+}
+
+/* ---- the whole thing -------------------------------------------------- */
+
+static void provenance(cg *c, ec_buf *b, const char *file, const char *what)
+{
+    ec_buf_printf(b, "/* %s - %s\n * Generated by edgec %s; do not edit.\n * command: ", file, what, EDGEC_VERSION);
+    put_comment_text(b, c->o && c->o->cmdline ? c->o->cmdline : "edgec");
+    ec_buf_printf(b, "\n * target: ");
+    put_comment_text(b, c->t && c->t->name ? c->t->name : "generic");
+    if (c->t && c->t->description && c->t->description[0]) {
+        ec_buf_printf(b, " (");
+        put_comment_text(b, c->t->description);
+        ec_buf_printf(b, ")");
+    }
+    ec_buf_printf(b, "\n */\n");
+}
+
+static char *upper(const char *s)
+{
+    char *u = ec_strdup(s), *p;
+    for (p = u; *p; p++)
+        if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+    return u;
+}
+
+static void check_ident(const char *s)
+{
+    const char *p;
+    bool ok = s && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_');
+    for (p = s; ok && *p; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_';
+    if (!ok) ec_fail_plain("model name '%s' is not a C identifier", s ? s : "");
+}
+
+/* Parameter names of graph inputs and outputs; fails on a clash. */
+static void name_params(cg *c)
+{
+    const ec_graph *g = c->g;
+    int n = g->inputs.n + g->outputs.n, i, j;
+    char **names = ec_alloc(sizeof(char *) * (size_t)(n + 1));
+    const char **from = ec_alloc(sizeof(char *) * (size_t)(n + 1));
+    c->out_param = ec_alloc(sizeof(char *) * (size_t)(g->outputs.n + 1));
+    for (i = 0; i < g->inputs.n; i++) {
+        int v = g->inputs.a[i];
+        names[i] = c_ident(g->values.a[v].name, c->name);
+        from[i] = g->values.a[v].name;
+        c->param[v] = names[i];
+    }
+    for (i = 0; i < g->outputs.n; i++) {
+        int v = g->outputs.a[i], k = g->inputs.n + i;
+        bool dup = g->values.a[v].is_input || c->param[v] != NULL;
+        char *base = c_ident(g->values.a[v].name, c->name);
+        names[k] = dup ? ec_fmt("%s_out%d", base, i) : base;
+        from[k] = g->values.a[v].name;
+        c->out_param[i] = names[k];
+        if (!c->param[v]) c->param[v] = names[k];
+    }
+    for (i = 0; i < n; i++)
+        for (j = i + 1; j < n; j++)
+            if (!strcmp(names[i], names[j]))
+                ec_fail("graph %s '%s' and %s '%s' both become the C identifier '%s'; rename one",
+                        i < g->inputs.n ? "input" : "output", from[i],
+                        j < g->inputs.n ? "input" : "output", from[j], names[i]);
+    ec_free(from);
+    ec_free(names);
+}
+
+static void emit_weights(cg *c, ec_output *out, bool *used)
+{
+    const ec_graph *g = c->g;
+    ec_buf h = { 0 }, s = { 0 };
+    char *up = upper(c->name);
+    char *hname = ec_fmt("%s_weights.h", c->name), *sname = ec_fmt("%s_weights.c", c->name);
+    int align = c->t && c->t->alignment > 0 ? c->t->alignment : 64;
+    int v, nw = 0;
+
+    provenance(c, &h, hname, "declarations of the model's constant tensors (internal).");
+    ec_buf_printf(&h, "#ifndef %s_WEIGHTS_H\n#define %s_WEIGHTS_H\n\n#include <stdbool.h>\n#include <stdint.h>\n\n",
+                  up, up);
+    provenance(c, &s, sname, "the model's constant tensors.");
+    ec_buf_printf(&s, "#include \"%s\"\n\n", hname);
+    for (v = 0; v < g->values.n; v++) {
+        const ec_value *x = &g->values.a[v];
+        int64_t n, i;
+        if (!used[v]) continue;
+        n = ec_shape_numel(&x->shape);
+        if (x->nbytes < (size_t)ec_cg_value_bytes(g, v))
+            ec_fail("constant '%s' holds %zu bytes, its shape needs %lld", x->name, x->nbytes,
+                    (long long)ec_cg_value_bytes(g, v));
+        c->weight[v] = nw++;
+        ec_buf_printf(&h, "extern const %s %s_w%d[%lld]; /* '", ec_dtype_ctype(x->dtype), c->name, c->weight[v],
+                      (long long)(n > 0 ? n : 1));
+        put_comment_text(&h, x->name);
+        ec_buf_printf(&h, "' ");
+        put_type_shape(&h, x);
+        ec_buf_printf(&h, " */\n");
+        ec_buf_printf(&s, "/* '");
+        put_comment_text(&s, x->name);
+        ec_buf_printf(&s, "' ");
+        put_type_shape(&s, x);
+        ec_buf_printf(&s, ", %lld bytes */\nconst %s %s_w%d[%lld] EC_WEIGHT_ALIGN = {", (long long)ec_cg_value_bytes(g, v),
+                      ec_dtype_ctype(x->dtype), c->name, c->weight[v], (long long)(n > 0 ? n : 1));
+        if (n <= 0) ec_buf_printf(&s, " 0");
+        for (i = 0; i < n; i++) {
+            int per = x->dtype == EC_DT_FLOAT || x->dtype == EC_DT_DOUBLE ? 6 : 12;
+            ec_buf_printf(&s, i % per == 0 ? "\n    " : " ");
+            put_elem(c, &s, x, i);
+            if (i + 1 < n) ec_buf_printf(&s, ",");
+        }
+        ec_buf_printf(&s, "\n};\n\n");
+    }
+    ec_buf_printf(&h, "\n#endif\n");
+    if (nw == 0) ec_buf_printf(&s, "typedef int %s_no_weights; /* ISO C forbids an empty file */\n", c->name);
+    {
+        /* the alignment macro and math.h go before the arrays */
+        ec_buf pre = { 0 };
+        size_t cut = strstr(s.s, "*/\n")  - s.s + 3;
+        ec_buf_put(&pre, s.s, cut);
+        ec_buf_printf(&pre, "\n#if defined(__GNUC__)\n#define EC_WEIGHT_ALIGN __attribute__((aligned(%d)))\n"
+                            "#else\n#define EC_WEIGHT_ALIGN\n#endif\n", align);
+        if (c->need_math) ec_buf_printf(&pre, "\n#include <math.h> /* INFINITY, NAN */\n");
+        ec_buf_put(&pre, s.s + cut, s.len - cut);
+        ec_free(s.s);
+        s = pre;
+    }
+    ec_output_add(out, hname, h.s, h.len);
+    ec_output_add(out, sname, s.s, s.len);
+    ec_free(up);
+}
+
+void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, ec_output *out)
+{
+    const ec_graph *g = p->g;
+    cg c;
+    ec_buf h = { 0 }, body = { 0 }, src = { 0 }, sig = { 0 };
+    strvec hdrs = { 0 };
+    bool *used;
+    char *up, *fname;
+    int nv = g->values.n, i, s, k;
+
+    memset(&c, 0, sizeof c);
+    c.p = p;
+    c.g = g;
+    c.t = t;
+    c.o = o;
+    c.name = o && o->name ? o->name : "model";
+    check_ident(c.name);
+    if (t && t->alignment > 64)
+        ec_fail("target '%s' asks for %d-byte alignment; the planner aligns to 64", t->name, t->alignment);
+    ec_cg_check_budget(p, t);
+    c.param = ec_alloc(sizeof(char *) * (size_t)(nv + 1));
+    c.param_used = ec_alloc(sizeof(bool) * (size_t)(nv + 1));
+    c.weight = ec_alloc(sizeof(int) * (size_t)(nv + 1));
+    for (i = 0; i < nv; i++) c.weight[i] = -1;
+    up = upper(c.name);
+    name_params(&c);
+
+    /* weights first: symbols are numbered in value order */
+    used = ec_alloc(sizeof(bool) * (size_t)(nv + 1));
+    ec_cg_used_consts(p, used);
+    emit_weights(&c, out, used);
+    c.need_math = false;
+
+    /* the signature */
+    ec_buf_printf(&sig, "int %s_run(void *arena", c.name);
+    for (i = 0; i < g->inputs.n; i++) {
+        int v = g->inputs.a[i];
+        ec_buf_printf(&sig, ", const %s *%s", ec_dtype_ctype(g->values.a[v].dtype), c.param[v]);
+    }
+    for (i = 0; i < g->outputs.n; i++) {
+        int v = g->outputs.a[i];
+        ec_buf_printf(&sig, ", %s *%s", ec_dtype_ctype(g->values.a[v].dtype), c.out_param[i]);
+    }
+    ec_buf_printf(&sig, ")");
+
+    /* the steps */
+    for (s = 0; s < p->steps.n; s++) {
+        const ec_step *st = &p->steps.a[s];
+        step_comment(&c, &body, s);
+        if (ec_cg_step_is_view(p, s)) continue;
+        for (k = 0; k < st->L.calls.n; k++) emit_call(&c, &body, &st->L.calls.a[k], s);
+    }
+    /* graph outputs nothing writes: constants, inputs, repeated outputs */
+    for (i = 0; i < g->outputs.n; i++) {
+        int v = g->outputs.a[i];
+        const ec_value *x = &g->values.a[v];
+        bool first_slot = c.out_param[i] == c.param[v];
+        char *src_e;
+        int64_t nb;
+        if (first_slot && !x->is_input && !x->data) {
+            bool written = false;
+            for (s = 0; s < p->steps.n && !written; s++)
+                for (k = 0; k < p->steps.a[s].L.calls.n && !written; k++) {
+                    const ec_call *call = &p->steps.a[s].L.calls.a[k];
+                    int j;
+                    for (j = 0; j < call->args.n; j++)
+                        if (call->args.a[j].kind == EC_ARG_OUT && call->args.a[j].value == v) written = true;
+                }
+            if (!written) ec_fail("graph output '%s' is never computed", x->name);
+            continue;
+        }
+        nb = ec_cg_value_bytes(g, v);
+        if (nb > INT32_MAX) ec_fail("graph output '%s' is too large to copy (%lld bytes)", x->name, (long long)nb);
+        src_e = tensor_expr(&c, v, false);
+        ec_buf_printf(&body, "    /* graph output '");
+        put_comment_text(&body, x->name);
+        ec_buf_printf(&body, "' is %s */\n", x->is_input ? "a graph input" : x->data ? "a constant" : "another output too");
+        ec_buf_printf(&body, "    ec_copy(%s, %s, %lld);\n", c.out_param[i], src_e, (long long)nb);
+        ec_free(src_e);
+    }
+
+    /* NAME.c */
+    fname = ec_fmt("%s.c", c.name);
+    add_runtime(&c, out, &hdrs);
+    provenance(&c, &src, fname, "the model as a sequence of runtime-min kernel calls.");
+    ec_buf_printf(&src, "#include \"%s.h\"\n", c.name);
+    for (i = 0; i < hdrs.n; i++) ec_buf_printf(&src, "#include \"%s\"\n", hdrs.a[i]);
+    ec_buf_printf(&src, "#include \"%s_weights.h\"\n", c.name);
+    if (c.need_math) ec_buf_printf(&src, "#include <math.h> /* INFINITY, NAN */\n");
+    ec_buf_printf(&src, "\n%s\n{\n", sig.s);
+    if (c.uses_arena) ec_buf_printf(&src, "    unsigned char *A = (unsigned char *)arena;\n");
+    else ec_buf_printf(&src, "    (void)arena; /* every tensor is an input, an output or a constant */\n");
+    for (i = 0; i < g->inputs.n; i++)
+        if (!c.param_used[g->inputs.a[i]]) ec_buf_printf(&src, "    (void)%s; /* unused */\n", c.param[g->inputs.a[i]]);
+    ec_buf_printf(&src, "\n%s\n    return 0;\n}\n", body.s ? body.s : "");
+    ec_output_add(out, fname, src.s, src.len);
+
+    /* NAME.h */
+    {
+        char *hn = ec_fmt("%s.h", c.name);
+        int64_t ab = p->arena_bytes > 0 ? p->arena_bytes : 64;
+        provenance(&c, &h, hn, "the interface of the generated model.");
+        ec_buf_printf(&h, "#ifndef %s_H\n#define %s_H\n\n#include <stdbool.h>\n#include <stdint.h>\n\n", up, up);
+        ec_buf_printf(&h, "/* Bytes of working memory %s_run needs. The arena must be aligned to\n"
+                          " * 64 bytes, e.g. static unsigned char arena[%s_ARENA_BYTES]\n"
+                          " * __attribute__((aligned(64))); its contents need no initialization. */\n",
+                      c.name, up);
+        ec_buf_printf(&h, "#define %s_ARENA_BYTES %lld\n\n", up, (long long)ab);
+        ec_buf_printf(&h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
+        ec_buf_printf(&h, "/* Runs the model; returns 0.\n");
+        for (i = 0; i < g->inputs.n; i++) {
+            int v = g->inputs.a[i];
+            ec_buf_printf(&h, " *   in   %s: ", c.param[v]);
+            put_type_shape(&h, &g->values.a[v]);
+            ec_buf_printf(&h, " ('");
+            put_comment_text(&h, g->values.a[v].name);
+            ec_buf_printf(&h, "')\n");
+        }
+        for (i = 0; i < g->outputs.n; i++) {
+            int v = g->outputs.a[i];
+            ec_buf_printf(&h, " *   out  %s: ", c.out_param[i]);
+            put_type_shape(&h, &g->values.a[v]);
+            ec_buf_printf(&h, " ('");
+            put_comment_text(&h, g->values.a[v].name);
+            ec_buf_printf(&h, "')\n");
+        }
+        ec_buf_printf(&h, " */\n%s;\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n", sig.s);
+        ec_output_add(out, hn, h.s, h.len);
+        ec_free(hn);
+    }
+    ec_free(fname);
+    ec_free(up);
+    ec_free(used);
+    ec_free(sig.s);
+    ec_free(body.s);
+}
