@@ -1,0 +1,193 @@
+/* target.c - targets/NAME.xml, read with libxml2 and validated against
+ * targets/target.xsd before any field is used.
+ *
+ *   <target name="generic">
+ *     <description>..</description> <isa>generic</isa> <alignment>64</alignment>
+ *     <ram_bytes>0</ram_bytes> <flash_bytes>0</flash_bytes> <cc>cc</cc> <cflags>..</cflags>
+ *   </target>
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <libxml/parser.h>
+#include <libxml/xmlversion.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include "edgec.h"
+
+/* The first libxml2 error, as "line: message" (one line). */
+typedef struct xerr {
+    int line;
+    char msg[512];
+    bool set;
+} xerr;
+
+static void keep_first(void *ctx, const xmlError *e)
+{
+    xerr *x = ctx;
+    size_t n;
+    if (x->set || !e || e->level < XML_ERR_ERROR) return;
+    x->set = true;
+    x->line = e->line;
+    snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "invalid XML");
+    n = strlen(x->msg);
+    while (n > 0 && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' ')) x->msg[--n] = '\0';
+    for (n = 0; x->msg[n]; n++)
+        if (x->msg[n] == '\n') x->msg[n] = ' ';
+}
+
+/* libxml2 2.12 made the handler's parameter const. */
+#if LIBXML_VERSION >= 21200
+static void keep_first_cb(void *ctx, const xmlError *e)
+#else
+static void keep_first_cb(void *ctx, xmlErrorPtr e)
+#endif
+{
+    keep_first(ctx, e);
+}
+
+static void quiet_generic(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static bool good_name(const char *s)
+{
+    const char *p;
+    if (!s[0]) return false;
+    for (p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+              *p == '-'))
+            return false;
+    return true;
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && !strcmp(s + a - b, suf);
+}
+
+static char *text_of(xmlNodePtr n)
+{
+    xmlChar *t = xmlNodeGetContent(n);
+    char *r = ec_strdup(t ? (const char *)t : "");
+    if (t) xmlFree(t);
+    return r;
+}
+
+static int64_t int_of(const char *path, xmlNodePtr n)
+{
+    char *t = text_of(n), *end;
+    long long v;
+    errno = 0;
+    v = strtoll(t, &end, 10);
+    while (*end == ' ' || *end == '\n' || *end == '\t' || *end == '\r') end++;
+    if (errno || *end || v < 0)
+        ec_fail_plain("%s:%ld: <%s> '%s' is not a byte count edgec can use", path, (long)xmlGetLineNo(n),
+                      (const char *)n->name, t);
+    ec_free(t);
+    return v;
+}
+
+/* Known targets, for the error message. */
+static char *known_targets(const char *root)
+{
+    /* a directory listing is not deterministic in order; the list is short */
+    static const char *const builtin[] = { "generic" };
+    ec_buf b = { 0 };
+    size_t i;
+    for (i = 0; i < sizeof builtin / sizeof builtin[0]; i++) {
+        char *p = ec_fmt("%s/targets/%s.xml", root, builtin[i]);
+        struct stat st;
+        if (stat(p, &st) == 0) ec_buf_printf(&b, "%s%s", b.len ? ", " : "", builtin[i]);
+        ec_free(p);
+    }
+    if (!b.s) ec_buf_put(&b, "none", 4);
+    return b.s;
+}
+
+ec_target *ec_target_load(const char *root, const char *name_or_file)
+{
+    const char *spec = name_or_file && name_or_file[0] ? name_or_file : "generic";
+    char *path, *xsd;
+    struct stat st;
+    xmlParserCtxtPtr pctx;
+    xmlDocPtr doc, sdoc;
+    xmlSchemaParserCtxtPtr spc;
+    xmlSchemaPtr schema;
+    xmlSchemaValidCtxtPtr vc;
+    xmlNodePtr top, n;
+    xerr err;
+    ec_target *t;
+
+    if (!root) root = ".";
+    if (ends_with(spec, ".xml")) {
+        path = ec_strdup(spec);
+        if (stat(path, &st) != 0) ec_fail_plain("%s: cannot read target file: %s", path, strerror(errno));
+    } else {
+        if (!good_name(spec)) ec_fail_plain("unknown target '%s' (known: %s)", spec, known_targets(root));
+        path = ec_fmt("%s/targets/%s.xml", root, spec);
+        if (stat(path, &st) != 0) ec_fail_plain("unknown target '%s' (known: %s)", spec, known_targets(root));
+    }
+    xsd = ec_fmt("%s/targets/target.xsd", root);
+
+    xmlSetGenericErrorFunc(NULL, quiet_generic);
+    /* the schema */
+    memset(&err, 0, sizeof err);
+    xmlSetStructuredErrorFunc(&err, keep_first_cb);
+    sdoc = xmlReadFile(xsd, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!sdoc) ec_fail_plain("%s:%d: %s", xsd, err.line, err.set ? err.msg : "cannot read the target schema");
+    spc = xmlSchemaNewDocParserCtxt(sdoc);
+    schema = spc ? xmlSchemaParse(spc) : NULL;
+    if (!schema) ec_fail_plain("%s:%d: %s", xsd, err.line, err.set ? err.msg : "bad target schema");
+
+    /* the target */
+    memset(&err, 0, sizeof err);
+    pctx = xmlNewParserCtxt();
+    if (!pctx) ec_fail_plain("out of memory reading %s", path);
+    doc = xmlCtxtReadFile(pctx, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) {
+        const xmlError *e = xmlCtxtGetLastError(pctx);
+        if (!err.set && e) keep_first(&err, e);
+        ec_fail_plain("%s:%d: %s", path, err.line, err.set ? err.msg : "not well-formed XML");
+    }
+    vc = xmlSchemaNewValidCtxt(schema);
+    if (!vc) ec_fail_plain("out of memory validating %s", path);
+    memset(&err, 0, sizeof err);
+    xmlSchemaSetValidStructuredErrors(vc, keep_first_cb, &err);
+    if (xmlSchemaValidateDoc(vc, doc) != 0)
+        ec_fail_plain("%s:%d: %s", path, err.line, err.set ? err.msg : "does not match targets/target.xsd");
+    xmlSetStructuredErrorFunc(NULL, NULL);
+
+    t = ec_alloc(sizeof *t);
+    top = xmlDocGetRootElement(doc);
+    {
+        xmlChar *nm = xmlGetProp(top, (const xmlChar *)"name");
+        t->name = ec_strdup(nm ? (const char *)nm : spec);
+        if (nm) xmlFree(nm);
+    }
+    for (n = top->children; n; n = n->next) {
+        const char *e = (const char *)n->name;
+        if (n->type != XML_ELEMENT_NODE) continue;
+        if (!strcmp(e, "description")) t->description = text_of(n);
+        else if (!strcmp(e, "isa")) t->isa = text_of(n);
+        else if (!strcmp(e, "alignment")) t->alignment = (int)int_of(path, n);
+        else if (!strcmp(e, "ram_bytes")) t->ram_bytes = int_of(path, n);
+        else if (!strcmp(e, "flash_bytes")) t->flash_bytes = int_of(path, n);
+        else if (!strcmp(e, "cc")) t->cc = text_of(n);
+        else if (!strcmp(e, "cflags")) t->cflags = text_of(n);
+    }
+    xmlSchemaFreeValidCtxt(vc);
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(pctx);
+    xmlSchemaFree(schema);
+    xmlSchemaFreeParserCtxt(spc);
+    xmlFreeDoc(sdoc);
+    ec_free(xsd);
+    ec_free(path);
+    return t;
+}
