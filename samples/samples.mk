@@ -3,6 +3,7 @@
 #   make deps    check (and, as root, install) the Debian packages: scripts/deps.sh
 #   make demo    deps for the build, build/edgec, then samples/mlp end to end: scripts/demo.sh
 #   check-sample (part of make test) the same end-to-end run with gcc and with clang
+#   check-readme (part of make test) README.md quotes `edgec --help` as it is
 
 deps:
 	@bash scripts/deps.sh
@@ -23,5 +24,8 @@ check-sample: $(B)/edgec
 	  tail -n 3 $(B)/check-sample/$$cc.log; \
 	done
 
-.PHONY: check-sample
-test: check-sample
+check-readme: $(B)/edgec
+	@bash scripts/check-readme.sh $(B)/edgec
+
+.PHONY: check-sample check-readme
+test: check-sample check-readme
