@@ -271,7 +271,8 @@ static void bc_next(bcast *it)
             case EC_FC_ISNAN: y[i] = v != v; break; \
             case EC_FC_ISINF: y[i] = v == (CT)INFINITY || v == -(CT)INFINITY; break; \
             case EC_FC_ISPOSINF: y[i] = v == (CT)INFINITY; break; \
-            default: y[i] = v == -(CT)INFINITY; break; \
+            case EC_FC_ISNEGINF: y[i] = v == -(CT)INFINITY; break; \
+            default: y[i] = 0; break; \
             } \
         } \
     }

@@ -98,7 +98,8 @@ enum {
     EC_FC_ISNAN = 0,
     EC_FC_ISINF = 1,            /* either sign */
     EC_FC_ISPOSINF = 2,
-    EC_FC_ISNEGINF = 3
+    EC_FC_ISNEGINF = 3,
+    EC_FC_NONE = 4              /* always false */
 };
 
 /* y[n] = op(x[n]); y may be x. */
