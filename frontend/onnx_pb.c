@@ -809,7 +809,6 @@ static bool is_initializer_name(const Onnx__GraphProto *gp, const char *name)
 static void add_init(rd *r, ec_graph *g, ec_tensor *t, const char *kind)
 {
     if (!*t->name) ec_fail("%s without a name", kind);
-    if (ec_value_find(g, t->name) >= 0) ec_fail("duplicate initializer '%s'", t->name);
     ec_add_initializer(g, t);
     (void)r;
 }
