@@ -172,6 +172,23 @@ static bool out_empty(ec_graph *g, int node, int k)
     return !y || numel(y) == 0;
 }
 
+/* Outputs with no elements still get a (0-byte) write, so every output has
+ * a producing call. Returns true if output 0 is empty. */
+static bool lower_empty(ec_graph *g, int node, ec_lowering *L)
+{
+    int k;
+    for (k = 0; k < nd(g, node)->nout; k++) {
+        ec_value *y = ec_out(g, node, k);
+        if (y && numel(y) == 0) {
+            ec_call *c = ec_emit(L, "ec_copy");
+            ec_arg_out(c, "dst", out_id(g, node, k));
+            ec_arg_in(c, "src", in_id(g, node, 0));
+            ec_arg_int(c, "nbytes", 0);
+        }
+    }
+    return out_empty(g, node, 0);
+}
+
 /* ec_gather_map call; tab has sum(ydims) entries. fill_v: value id or -1. */
 static void emit_map(ec_lowering *L, int y, int x, int fill_v, int64_t es, int rank,
                      const int64_t *ydims, const int64_t *tab, const int64_t fill[2])
@@ -230,7 +247,6 @@ static void lower_view(ec_graph *g, int node, ec_lowering *L)
     L->alias = true;
     if (!y) return;
     nb = numel(y) * esize(g, node, y->dtype);
-    if (nb == 0) return;
     c = ec_emit(L, "ec_copy");
     ec_arg_out(c, "dst", out_id(g, node, 0));
     ec_arg_in(c, "src", in_id(g, node, 0));
@@ -428,7 +444,7 @@ static void lower_transpose(ec_graph *g, int node, ec_lowering *L)
     int perm[EC_MAX_RANK], d;
     int64_t st[EC_MAX_RANK], o;
     maptab m;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     transpose_perm(g, node, x->shape.rank, perm);
     strides_of(&x->shape, st);
     maptab_init(&m, &y->shape);
@@ -477,7 +493,7 @@ static void lower_concat(ec_graph *g, int node, ec_lowering *L)
     int64_t es = esize(g, node, y->dtype);
     int64_t outer = prod(y->shape.dim, 0, axis), inner = prod(y->shape.dim, axis + 1, r);
     int64_t ystride = y->shape.dim[axis] * inner * es, off = 0;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     for (k = 0; k < nd(g, node)->nin; k++) {
         ec_value *x = ec_in(g, node, k);
         int64_t blk = x->shape.dim[axis] * inner * es;
@@ -546,6 +562,7 @@ static void lower_split(ec_graph *g, int node, ec_lowering *L)
     int64_t es = esize(g, node, x->dtype);
     int64_t outer = prod(x->shape.dim, 0, axis), inner = prod(x->shape.dim, axis + 1, r);
     int64_t xstride = x->shape.dim[axis] * inner * es, off = 0;
+    lower_empty(g, node, L);
     for (k = 0; k < nd(g, node)->nout; k++) {
         int64_t blk = sp[k] * inner * es;
         if (blk > 0 && outer > 0 && out_id(g, node, k) >= 0) {
@@ -635,7 +652,7 @@ static void lower_slice(ec_graph *g, int node, ec_lowering *L)
     int64_t st[EC_MAX_RANK], o;
     maptab m;
     int d;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     slice_plan_make(g, node, x, &p);
     strides_of(&x->shape, st);
     maptab_init(&m, &y->shape);
@@ -682,7 +699,7 @@ static void lower_gather(ec_graph *g, int node, ec_lowering *L)
     ec_value *x = ec_in(g, node, 0), *idx = ec_in(g, node, 1);
     int r = x->shape.rank, axis = ec_axis(g, node, ec_attr_int(nd(g, node), "axis", 0), r);
     ec_call *c;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_gather");
     ec_arg_out(c, "y", out_id(g, node, 0));
     ec_arg_in(c, "x", in_id(g, node, 0));
@@ -714,7 +731,7 @@ static void lower_gather_elements(ec_graph *g, int node, ec_lowering *L)
     ec_value *x = ec_in(g, node, 0), *idx = ec_in(g, node, 1);
     int r = x->shape.rank, axis = ec_axis(g, node, ec_attr_int(nd(g, node), "axis", 0), r);
     ec_call *c;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_gather_elements");
     ec_arg_out(c, "y", out_id(g, node, 0));
     ec_arg_in(c, "x", in_id(g, node, 0));
@@ -756,7 +773,7 @@ static void lower_gather_nd(ec_graph *g, int node, ec_lowering *L)
     int k = (int)idx->shape.dim[q - 1];
     int64_t st[EC_MAX_RANK];
     ec_call *c;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     strides_of(&x->shape, st);
     c = ec_emit(L, "ec_gather_nd");
     ec_arg_out(c, "y", out_id(g, node, 0));
@@ -809,7 +826,7 @@ static void lower_scatter_elements(ec_graph *g, int node, ec_lowering *L)
     ec_value *x = ec_in(g, node, 0), *idx = ec_in(g, node, 1);
     int r = x->shape.rank, axis = ec_axis(g, node, ec_attr_int(nd(g, node), "axis", 0), r);
     ec_call *c;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_scatter_elements");
     ec_arg_out(c, "y", out_id(g, node, 0));
     ec_arg_in(c, "data", in_id(g, node, 0));
@@ -849,7 +866,7 @@ static void lower_scatter_nd(ec_graph *g, int node, ec_lowering *L)
     int r = x->shape.rank, q = idx->shape.rank, k = (int)idx->shape.dim[q - 1];
     int64_t st[EC_MAX_RANK];
     ec_call *c;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     strides_of(&x->shape, st);
     c = ec_emit(L, "ec_scatter_nd");
     ec_arg_out(c, "y", out_id(g, node, 0));
@@ -894,7 +911,7 @@ static void lower_expand(ec_graph *g, int node, ec_lowering *L)
     int64_t st[EC_MAX_RANK], o;
     int d, R = y->shape.rank, r = x->shape.rank;
     maptab m;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     strides_of(&x->shape, st);
     maptab_init(&m, &y->shape);
     for (d = 0; d < R; d++) {
@@ -927,7 +944,7 @@ static void lower_tile(ec_graph *g, int node, ec_lowering *L)
     int64_t st[EC_MAX_RANK], o;
     int d;
     maptab m;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     strides_of(&x->shape, st);
     maptab_init(&m, &y->shape);
     for (d = 0; d < m.rank; d++)
@@ -1006,7 +1023,7 @@ static void lower_pad(ec_graph *g, int node, ec_lowering *L)
     int64_t pads[2 * EC_MAX_RANK], st[EC_MAX_RANK], o, fill[2] = { 0, 0 };
     int r = x->shape.rank, d, mode = pad_mode(g, node), fv = -1;
     maptab m;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     pad_amounts(g, node, x, pads);
     strides_of(&x->shape, st);
     maptab_init(&m, &y->shape);
@@ -1271,7 +1288,7 @@ static void lower_trilu(ec_graph *g, int node, ec_lowering *L)
     ec_value *x = ec_in(g, node, 0);
     int r = x->shape.rank;
     ec_call *c;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_trilu");
     ec_arg_out(c, "y", out_id(g, node, 0));
     ec_arg_in(c, "x", in_id(g, node, 0));
@@ -1319,7 +1336,7 @@ static void lower_depth_to_space(ec_graph *g, int node, ec_lowering *L)
     int64_t bs = blocksize(g, node), st[EC_MAX_RANK], o, cp = y->shape.dim[1];
     bool crd = d2s_crd(g, node);
     maptab m;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     strides_of(&x->shape, st);
     maptab_init(&m, &y->shape);
     for (o = 0; o < m.ydims[0]; o++) TAB(&m, 0, o) = o * st[0];
@@ -1350,7 +1367,7 @@ static void lower_space_to_depth(ec_graph *g, int node, ec_lowering *L)
     ec_value *x = ec_in(g, node, 0), *y = ec_out(g, node, 0);
     int64_t bs = blocksize(g, node), st[EC_MAX_RANK], o, C = x->shape.dim[1];
     maptab m;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     strides_of(&x->shape, st);
     maptab_init(&m, &y->shape);
     for (o = 0; o < m.ydims[0]; o++) TAB(&m, 0, o) = o * st[0];
@@ -1398,7 +1415,7 @@ static void lower_onehot(ec_graph *g, int node, ec_lowering *L)
     ec_value *idx = ec_in(g, node, 0), *vals = ec_in(g, node, 2), *y = ec_out(g, node, 0);
     int r = idx->shape.rank, axis = onehot_axis(g, node, r);
     ec_call *c;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_onehot");
     ec_arg_out(c, "y", out_id(g, node, 0));
     ec_arg_in(c, "idx", in_id(g, node, 0));
@@ -1452,7 +1469,7 @@ static void lower_compress(ec_graph *g, int node, ec_lowering *L)
     int axis, d;
     int64_t cnt, st[EC_MAX_RANK], o, *sel = compress_sel(g, node, x, &axis, &cnt);
     maptab m;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     strides_of(&x->shape, st);
     maptab_init(&m, &y->shape);
     for (d = 0; d < m.rank; d++)
@@ -1480,7 +1497,7 @@ static void lower_reverse_sequence(ec_graph *g, int node, ec_lowering *L)
     ec_value *x = ec_in(g, node, 0), *lens = ec_in(g, node, 1);
     int64_t ta = ec_attr_int(nd(g, node), "time_axis", 0);
     ec_call *c;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_reverse_sequence");
     ec_arg_out(c, "y", out_id(g, node, 0));
     ec_arg_in(c, "x", in_id(g, node, 0));
@@ -1724,7 +1741,7 @@ static void lower_resize_interp(ec_graph *g, int node, ec_lowering *L, const res
 static void lower_resize(ec_graph *g, int node, ec_lowering *L)
 {
     resize_plan p;
-    if (out_empty(g, node, 0)) return;
+    if (lower_empty(g, node, L)) return;
     resize_plan_make(g, node, &p);
     if (p.mode == RS_NEAREST) lower_resize_nearest(g, node, L, &p);
     else lower_resize_interp(g, node, L, &p);
