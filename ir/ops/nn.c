@@ -492,64 +492,76 @@ static void lower_global_pool(ec_graph *g, int node, ec_lowering *L)
     }
 }
 
-/* MaxUnpool(X, I, output_shape?) */
-static void maxunpool_shape(ec_graph *g, int node, ec_shape *s)
+/* MaxUnpool(X, I, output_shape?): *idx = the unpooled shape I's indices refer
+ * to, *s = the output shape (output_shape when given, else *idx). */
+static void maxunpool_shape(ec_graph *g, int node, ec_shape *idx, ec_shape *s)
 {
+    const ec_node *n = NODE(g, node);
     ec_value *x = pool_input(g, node, DT_F32, 1);
     ec_value *ix = need_in(g, node, 1, "I");
+    const int nd = x->shape.rank - 2;
+    int64_t k[EC_MAX_RANK], st[EC_MAX_RANK], pads[2 * EC_MAX_RANK];
     int i;
     if (ix->dtype != EC_DT_INT64) ec_fail_node(g, node, "I must be int64");
-    if (!ec_shape_eq(&ix->shape, &x->shape) && ec_shape_is_static(&x->shape))
-        ec_fail_node(g, node, "I must have X's shape");
+    if (ix->shape.rank != x->shape.rank) ec_fail_node(g, node, "I must have X's shape");
+    for (i = 0; i < x->shape.rank; i++)
+        if (ix->shape.dim[i] >= 0 && x->shape.dim[i] >= 0 && ix->shape.dim[i] != x->shape.dim[i])
+            ec_fail_node(g, node, "I must have X's shape");
+    if (ec_attr_find(n, "kernel_shape") == NULL)
+        ec_fail_node(g, node, "missing attribute 'kernel_shape'");
+    attr_ints_n(g, node, "kernel_shape", nd, 1, k);
+    attr_ints_n(g, node, "strides", nd, 1, st);
+    attr_ints_n(g, node, "pads", 2 * nd, 0, pads);
+    *idx = x->shape;
+    for (i = 0; i < nd; i++) {
+        int64_t in = x->shape.dim[2 + i];
+        if (k[i] < 1 || st[i] < 1 || pads[i] < 0 || pads[nd + i] < 0)
+            ec_fail_node(g, node, "bad kernel_shape, strides or pads");
+        idx->sym[2 + i] = NULL;
+        idx->dim[2 + i] = in < 0 ? -1 : (in - 1) * st[i] + k[i] - pads[i] - pads[nd + i];
+        if (in >= 0 && idx->dim[2 + i] < 1) ec_fail_node(g, node, "empty output");
+    }
+    *s = *idx;
     if (ec_in(g, node, 2)) {
         const ec_value *os = ec_need_const(g, node, 2);
-        int64_t n;
-        if (os->shape.rank != 1) ec_fail_node(g, node, "output_shape must be 1-D");
-        n = os->shape.dim[0];
-        if (n != x->shape.rank) ec_fail_node(g, node, "output_shape has %lld values, expected %d",
-                                             (long long)n, x->shape.rank);
-        *s = x->shape;
+        if (os->shape.rank != 1 || os->shape.dim[0] != x->shape.rank)
+            ec_fail_node(g, node, "output_shape must have %d values", x->shape.rank);
         for (i = 0; i < x->shape.rank; i++) {
             s->dim[i] = ec_const_int(os, i);
             s->sym[i] = NULL;
             if (s->dim[i] < 0) ec_fail_node(g, node, "negative output_shape");
-        }
-    } else {
-        const ec_node *n = NODE(g, node);
-        const int nd = x->shape.rank - 2;
-        int64_t k[EC_MAX_RANK], st[EC_MAX_RANK], pads[2 * EC_MAX_RANK];
-        *s = x->shape;
-        attr_ints_n(g, node, "kernel_shape", nd, -1, k);
-        if (ec_attr_find(n, "kernel_shape") == NULL)
-            ec_fail_node(g, node, "missing attribute 'kernel_shape'");
-        attr_ints_n(g, node, "strides", nd, 1, st);
-        attr_ints_n(g, node, "pads", 2 * nd, 0, pads);
-        for (i = 0; i < nd; i++) {
-            int64_t in = x->shape.dim[2 + i];
-            s->sym[2 + i] = NULL;
-            s->dim[2 + i] = in < 0 ? -1 : (in - 1) * st[i] + k[i] - pads[i] - pads[nd + i];
-            if (in >= 0 && s->dim[2 + i] < 1) ec_fail_node(g, node, "empty output");
         }
     }
 }
 
 static void infer_maxunpool(ec_graph *g, int node)
 {
-    ec_shape s;
-    maxunpool_shape(g, node, &s);
+    ec_shape idx, s;
+    maxunpool_shape(g, node, &idx, &s);
     ec_set_out(g, node, 0, EC_DT_FLOAT, &s);
 }
 
 static void lower_maxunpool(ec_graph *g, int node, ec_lowering *L)
 {
+    ec_shape idx, s;
+    int64_t p[2 * EC_MAX_RANK];
     ec_call *c;
+    int i;
     check_sizes(g, node);
+    maxunpool_shape(g, node, &idx, &s);
+    if (!ec_shape_is_static(&idx) || ec_shape_numel(&idx) > INT32_MAX)
+        ec_fail_node(g, node, "unpooled shape must be static and fit int32");
+    for (i = 0; i < s.rank; i++) {
+        p[i] = idx.dim[i];
+        p[s.rank + i] = s.dim[i];
+    }
     c = ec_emit(L, "ec_maxunpool_f32");
     ec_arg_out(c, "y", out_id(g, node, 0));
     ec_arg_in(c, "x", in_id(g, node, 0));
     ec_arg_in(c, "idx", in_id(g, node, 1));
     ec_arg_int(c, "nx", static_numel(g, node, ec_in(g, node, 0)));
-    ec_arg_int(c, "ny", static_numel(g, node, ec_out(g, node, 0)));
+    ec_arg_int(c, "rank", s.rank);
+    ec_arg_ints(c, "p", p, 2 * s.rank);
 }
 
 /* ---- normalization ------------------------------------------------------- */
@@ -1272,7 +1284,7 @@ static void thunk_global_lppool_f32(const ec_karg *a)
 }
 static void thunk_maxunpool_f32(const ec_karg *a)
 {
-    ec_maxunpool_f32(a[0].p, a[1].p, a[2].p, a[3].i, a[4].i);
+    ec_maxunpool_f32(a[0].p, a[1].p, a[2].p, a[3].i, a[4].i, a[5].ip);
 }
 static void thunk_batchnorm_f32(const ec_karg *a)
 {

@@ -362,12 +362,27 @@ void ec_global_lppool_f32(float *y, const float *x, int32_t nc, int32_t s, float
     }
 }
 
-void ec_maxunpool_f32(float *y, const float *x, const int64_t *idx, int32_t nx, int32_t ny)
+void ec_maxunpool_f32(float *y, const float *x, const int64_t *idx, int32_t nx, int32_t rank,
+                      const int32_t *p)
 {
-    int32_t i;
+    const int32_t *id = p, *od = p + rank;
+    const int32_t ny = prod(od, rank);
+    int64_t ni = 1;
+    int32_t i, j;
+    for (i = 0; i < rank; i++) ni *= id[i];
     for (i = 0; i < ny; i++) y[i] = 0.0f;
-    for (i = 0; i < nx; i++)
-        if (idx[i] >= 0 && idx[i] < ny) y[idx[i]] = x[i];
+    for (j = 0; j < nx; j++) {
+        int64_t f = idx[j], off = 0, stride = 1;
+        if (f < 0 || f >= ni) continue;
+        for (i = rank - 1; i >= 0; i--) {
+            int64_t c = f % id[i];
+            f /= id[i];
+            if (c >= od[i]) break;
+            off += c * stride;
+            stride *= od[i];
+        }
+        if (i < 0) y[off] = x[j];
+    }
 }
 
 /* ---- normalization ------------------------------------------------------- */

@@ -70,10 +70,12 @@ void ec_global_maxpool_f32(float *y, const float *x, int32_t nc, int32_t s);
 /* y (nc) = (sum of |x|^pw over x (nc, s))^(1/pw) */
 void ec_global_lppool_f32(float *y, const float *x, int32_t nc, int32_t s, float pw);
 
-/* MaxUnpool: y (ny elements) = 0, then y[idx[j]] = x[j] for x, idx (nx elements),
- * idx being flat indices into y as MaxPool produces them. Indices outside
- * [0, ny) are ignored. */
-void ec_maxunpool_f32(float *y, const float *x, const int64_t *idx, int32_t nx, int32_t ny);
+/* MaxUnpool: y (D0..D(rank-1)) = 0, then each x[j] (nx elements) goes to the
+ * position idx[j], a flat index into the shape I0..I(rank-1) that MaxPool's
+ * indices refer to (unpooled shape without output_shape); positions outside
+ * y are dropped. p = [I (rank), D (rank)]. */
+void ec_maxunpool_f32(float *y, const float *x, const int64_t *idx, int32_t nx, int32_t rank,
+                      const int32_t *p);
 
 /* ---- normalization ------------------------------------------------------- */
 
