@@ -634,8 +634,6 @@ static void emit_weights(cg *c, ec_output *out, bool *used)
     provenance(c, &h, hname, "declarations of the model's constant tensors (internal).");
     ec_buf_printf(&h, "#ifndef %s_WEIGHTS_H\n#define %s_WEIGHTS_H\n\n#include <stdbool.h>\n#include <stdint.h>\n\n",
                   up, up);
-    provenance(c, &s, sname, "the model's constant tensors.");
-    ec_buf_printf(&s, "#include \"%s\"\n\n", hname);
     for (v = 0; v < g->values.n; v++) {
         const ec_value *x = &g->values.a[v];
         int64_t n, i;
@@ -669,14 +667,14 @@ static void emit_weights(cg *c, ec_output *out, bool *used)
     ec_buf_printf(&h, "\n#endif\n");
     if (nw == 0) ec_buf_printf(&s, "typedef int %s_no_weights; /* ISO C forbids an empty file */\n", c->name);
     {
-        /* the alignment macro and math.h go before the arrays */
+        /* the include, math.h and the alignment macro go before the arrays */
         ec_buf pre = { 0 };
-        size_t cut = strstr(s.s, "*/\n")  - s.s + 3;
-        ec_buf_put(&pre, s.s, cut);
+        provenance(c, &pre, sname, "the model's constant tensors.");
+        ec_buf_printf(&pre, "#include \"%s\"\n", hname);
+        if (c->need_math) ec_buf_printf(&pre, "#include <math.h> /* INFINITY, NAN */\n");
         ec_buf_printf(&pre, "\n#if defined(__GNUC__)\n#define EC_WEIGHT_ALIGN __attribute__((aligned(%d)))\n"
-                            "#else\n#define EC_WEIGHT_ALIGN\n#endif\n", align);
-        if (c->need_math) ec_buf_printf(&pre, "\n#include <math.h> /* INFINITY, NAN */\n");
-        ec_buf_put(&pre, s.s + cut, s.len - cut);
+                            "#else\n#define EC_WEIGHT_ALIGN\n#endif\n\n", align);
+        ec_buf_put(&pre, s.s, s.len);
         ec_free(s.s);
         s = pre;
     }

@@ -33,3 +33,17 @@ check-conformance: $(B)/edgec
 	  --list tests/conformance/expected_pass.txt --check
 .PHONY: check-conformance
 test: check-conformance
+
+# Golden files of code generation, and same-input-same-bytes (tests/golden/).
+# GOLDEN_UPDATE=1 make golden rewrites the expected files.
+golden: $(B)/edgec
+	sh tests/golden/run.sh $(B)/edgec
+determinism: $(B)/edgec
+	sh tests/golden/determinism.sh $(B)/edgec
+test: golden determinism
+
+# Bad-input tests (tests/bad/, models from make_models.py): one diagnostic line,
+# exit status 1, no output files, no sanitizer report.
+check-bad: asan
+	sh tests/bad/run.sh $(ASAN_B)/edgec
+test: check-bad
