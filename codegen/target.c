@@ -7,6 +7,7 @@
  *   </target>
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,40 @@ static bool ends_with(const char *s, const char *suf)
     return a >= b && !strcmp(s + a - b, suf);
 }
 
+/* libxml2 objects of one load, freed before any failure so that a failed
+ * load leaks nothing (unit tests run under LeakSanitizer). */
+typedef struct xres {
+    xmlDocPtr sdoc, doc;
+    xmlSchemaParserCtxtPtr spc;
+    xmlSchemaPtr schema;
+    xmlSchemaValidCtxtPtr vc;
+    xmlParserCtxtPtr pctx;
+} xres;
+
+static void xres_free(xres *r)
+{
+    if (r->vc) xmlSchemaFreeValidCtxt(r->vc);
+    if (r->doc) xmlFreeDoc(r->doc);
+    if (r->pctx) xmlFreeParserCtxt(r->pctx);
+    if (r->schema) xmlSchemaFree(r->schema);
+    if (r->spc) xmlSchemaFreeParserCtxt(r->spc);
+    if (r->sdoc) xmlFreeDoc(r->sdoc);
+    memset(r, 0, sizeof *r);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+}
+
+static _Noreturn void xfail(xres *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static _Noreturn void xfail(xres *r, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    xres_free(r);
+    ec_fail_plain("%s", msg);
+}
+
 static char *text_of(xmlNodePtr n)
 {
     xmlChar *t = xmlNodeGetContent(n);
@@ -79,7 +114,7 @@ static char *text_of(xmlNodePtr n)
     return r;
 }
 
-static int64_t int_of(const char *path, xmlNodePtr n)
+static int64_t int_of(xres *r, const char *path, xmlNodePtr n)
 {
     char *t = text_of(n), *end;
     long long v;
@@ -87,7 +122,7 @@ static int64_t int_of(const char *path, xmlNodePtr n)
     v = strtoll(t, &end, 10);
     while (*end == ' ' || *end == '\n' || *end == '\t' || *end == '\r') end++;
     if (errno || *end || v < 0)
-        ec_fail_plain("%s:%ld: <%s> '%s' is not a byte count edgec can use", path, (long)xmlGetLineNo(n),
+        xfail(r, "%s:%ld: <%s> '%s' is not a byte count edgec can use", path, (long)xmlGetLineNo(n),
                       (const char *)n->name, t);
     ec_free(t);
     return v;
@@ -115,11 +150,7 @@ ec_target *ec_target_load(const char *root, const char *name_or_file)
     const char *spec = name_or_file && name_or_file[0] ? name_or_file : "generic";
     char *path, *xsd;
     struct stat st;
-    xmlParserCtxtPtr pctx;
-    xmlDocPtr doc, sdoc;
-    xmlSchemaParserCtxtPtr spc;
-    xmlSchemaPtr schema;
-    xmlSchemaValidCtxtPtr vc;
+    xres R;
     xmlNodePtr top, n;
     xerr err;
     ec_target *t;
@@ -136,35 +167,36 @@ ec_target *ec_target_load(const char *root, const char *name_or_file)
     xsd = ec_fmt("%s/targets/target.xsd", root);
 
     xmlSetGenericErrorFunc(NULL, quiet_generic);
+    memset(&R, 0, sizeof R);
     /* the schema */
     memset(&err, 0, sizeof err);
     xmlSetStructuredErrorFunc(&err, keep_first_cb);
-    sdoc = xmlReadFile(xsd, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!sdoc) ec_fail_plain("%s:%d: %s", xsd, err.line, err.set ? err.msg : "cannot read the target schema");
-    spc = xmlSchemaNewDocParserCtxt(sdoc);
-    schema = spc ? xmlSchemaParse(spc) : NULL;
-    if (!schema) ec_fail_plain("%s:%d: %s", xsd, err.line, err.set ? err.msg : "bad target schema");
+    R.sdoc = xmlReadFile(xsd, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!R.sdoc) xfail(&R, "%s:%d: %s", xsd, err.line, err.set ? err.msg : "cannot read the target schema");
+    R.spc = xmlSchemaNewDocParserCtxt(R.sdoc);
+    R.schema = R.spc ? xmlSchemaParse(R.spc) : NULL;
+    if (!R.schema) xfail(&R, "%s:%d: %s", xsd, err.line, err.set ? err.msg : "bad target schema");
 
     /* the target */
     memset(&err, 0, sizeof err);
-    pctx = xmlNewParserCtxt();
-    if (!pctx) ec_fail_plain("out of memory reading %s", path);
-    doc = xmlCtxtReadFile(pctx, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc) {
-        const xmlError *e = xmlCtxtGetLastError(pctx);
+    R.pctx = xmlNewParserCtxt();
+    if (!R.pctx) xfail(&R, "out of memory reading %s", path);
+    R.doc = xmlCtxtReadFile(R.pctx, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!R.doc) {
+        const xmlError *e = xmlCtxtGetLastError(R.pctx);
         if (!err.set && e) keep_first(&err, e);
-        ec_fail_plain("%s:%d: %s", path, err.line, err.set ? err.msg : "not well-formed XML");
+        xfail(&R, "%s:%d: %s", path, err.line, err.set ? err.msg : "not well-formed XML");
     }
-    vc = xmlSchemaNewValidCtxt(schema);
-    if (!vc) ec_fail_plain("out of memory validating %s", path);
+    R.vc = xmlSchemaNewValidCtxt(R.schema);
+    if (!R.vc) xfail(&R, "out of memory validating %s", path);
     memset(&err, 0, sizeof err);
-    xmlSchemaSetValidStructuredErrors(vc, keep_first_cb, &err);
-    if (xmlSchemaValidateDoc(vc, doc) != 0)
-        ec_fail_plain("%s:%d: %s", path, err.line, err.set ? err.msg : "does not match targets/target.xsd");
+    xmlSchemaSetValidStructuredErrors(R.vc, keep_first_cb, &err);
+    if (xmlSchemaValidateDoc(R.vc, R.doc) != 0)
+        xfail(&R, "%s:%d: %s", path, err.line, err.set ? err.msg : "does not match targets/target.xsd");
     xmlSetStructuredErrorFunc(NULL, NULL);
 
     t = ec_alloc(sizeof *t);
-    top = xmlDocGetRootElement(doc);
+    top = xmlDocGetRootElement(R.doc);
     {
         xmlChar *nm = xmlGetProp(top, (const xmlChar *)"name");
         t->name = ec_strdup(nm ? (const char *)nm : spec);
@@ -175,18 +207,13 @@ ec_target *ec_target_load(const char *root, const char *name_or_file)
         if (n->type != XML_ELEMENT_NODE) continue;
         if (!strcmp(e, "description")) t->description = text_of(n);
         else if (!strcmp(e, "isa")) t->isa = text_of(n);
-        else if (!strcmp(e, "alignment")) t->alignment = (int)int_of(path, n);
-        else if (!strcmp(e, "ram_bytes")) t->ram_bytes = int_of(path, n);
-        else if (!strcmp(e, "flash_bytes")) t->flash_bytes = int_of(path, n);
+        else if (!strcmp(e, "alignment")) t->alignment = (int)int_of(&R, path, n);
+        else if (!strcmp(e, "ram_bytes")) t->ram_bytes = int_of(&R, path, n);
+        else if (!strcmp(e, "flash_bytes")) t->flash_bytes = int_of(&R, path, n);
         else if (!strcmp(e, "cc")) t->cc = text_of(n);
         else if (!strcmp(e, "cflags")) t->cflags = text_of(n);
     }
-    xmlSchemaFreeValidCtxt(vc);
-    xmlFreeDoc(doc);
-    xmlFreeParserCtxt(pctx);
-    xmlSchemaFree(schema);
-    xmlSchemaFreeParserCtxt(spc);
-    xmlFreeDoc(sdoc);
+    xres_free(&R);
     ec_free(xsd);
     ec_free(path);
     return t;
