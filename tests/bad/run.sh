@@ -1,0 +1,104 @@
+#!/bin/sh
+# tests/bad/run.sh EDGEC - bad-input tests.
+#
+# For each model below, `EDGEC MODEL -o DIR` must exit with status 1, print
+# exactly one line on stderr that starts with "edgec: MODEL: " and contains
+# every expected substring (the node as "node N 'name' (Op): " where there is
+# one), leave DIR absent or empty, and trigger no sanitizer report (run it on
+# build/asan/edgec). The models come from make_models.py (committed).
+#
+# Prints one line per failure and "N passed, M failed" last; exits 1 on failure.
+
+EDGEC=${1:?usage: tests/bad/run.sh EDGEC}
+HERE=$(cd "$(dirname "$0")" && pwd)
+# Models are named relative to the repository root so messages are stable.
+cd "$HERE/../.." || exit 2
+BAD=tests/bad
+
+# A sanitizer report must not pass for the expected exit status 1.
+ASAN_OPTIONS="exitcode=86:detect_leaks=1:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+UBSAN_OPTIONS="exitcode=87:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+export ASAN_OPTIONS UBSAN_OPTIONS
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/edgec-bad.XXXXXX") || exit 2
+trap 'rm -rf "$TMP"' EXIT INT TERM
+
+pass=0
+fail=0
+
+# case MODEL SUBSTRING... : one expectation
+case_() {
+    model=$1
+    shift
+    name=$(basename "$model" .onnx)
+    out="$TMP/out-$name"
+    err="$TMP/err-$name"
+    "$EDGEC" "$model" -o "$out" >"$TMP/stdout" 2>"$err"
+    status=$?
+    why=""
+    lines=$(wc -l <"$err" | tr -d ' ')
+    first=$(head -n 1 "$err")
+    if grep -q -e 'Sanitizer' -e 'runtime error:' -e 'LeakSanitizer' "$err"; then
+        why="sanitizer report"
+    elif [ "$status" -ne 1 ]; then
+        why="exit status $status, expected 1"
+    elif [ "$lines" -ne 1 ]; then
+        why="$lines lines on stderr, expected 1"
+    else
+        case "$first" in
+        "edgec: $model: "*) ;;
+        *) why="message does not start with 'edgec: $model: '" ;;
+        esac
+    fi
+    if [ -z "$why" ]; then
+        for want in "$@"; do
+            case "$first" in
+            *"$want"*) ;;
+            *) why="message lacks '$want'"; break ;;
+            esac
+        done
+    fi
+    if [ -z "$why" ] && [ -d "$out" ] && [ -n "$(ls -A "$out")" ]; then
+        why="output directory is not empty"
+    fi
+    if [ -z "$why" ] && [ -s "$TMP/stdout" ]; then
+        why="wrote to stdout"
+    fi
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $model: $why"
+        sed -n '1,5s/^/    | /p' "$err"
+    fi
+}
+
+# ---- file-level problems (frontend) ----------------------------------------
+case_ $BAD/missing.onnx            "cannot open file: No such file or directory"
+case_ $BAD/empty.onnx              "file is empty"
+case_ $BAD/truncated.onnx          "not a valid ONNX model (protobuf parse failed)"
+case_ $BAD/random.onnx             "not a valid ONNX model"
+case_ $BAD/deep_nesting.onnx       "messages nested more than 100 deep"
+case_ $BAD/ir_version.onnx         "unsupported IR version 99"
+case_ $BAD/opset.onnx              "unsupported opset version 99"
+case_ $BAD/no_outputs.onnx         "graph has no outputs"
+
+# ---- tensors (frontend) ------------------------------------------------------
+case_ $BAD/dim_overflow.onnx       "initializer 'W': dim product overflows int64"
+case_ $BAD/input_dim_overflow.onnx "input 'X': dim product overflows int64"
+case_ $BAD/negative_dim.onnx       "initializer 'W': negative dim -3"
+case_ $BAD/raw_size.onnx           "initializer 'W': raw_data has 20 bytes" "need 24"
+case_ $BAD/external_escape.onnx    "external data path '../escape.bin' leaves the model's folder"
+case_ $BAD/external_absolute.onnx  "external data path '/etc/passwd' is absolute"
+case_ $BAD/deep_subgraph.onnx      "sub-graphs nested more than 16 deep" "(If): "
+
+# ---- graph structure and types (verifier, inference) ------------------------
+case_ $BAD/unknown_op.onnx         "node 0 'foo' (FooBar): " "unsupported op"
+case_ $BAD/undefined_value.onnx    "node 1 'add' (Add): " "undefined value 'nowhere'"
+case_ $BAD/cycle.onnx              "node 0 'a' (Add): " "cycle"
+case_ $BAD/duplicate_def.onnx      "node 1 'r1' (Relu): " "'Y' is already defined"
+case_ $BAD/rank_mismatch.onnx      "node 0 'mm' (MatMul): " "inner dims differ"
+case_ $BAD/dtype_mismatch.onnx     "node 0 'add' (Add): " "same dtype"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
