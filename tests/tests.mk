@@ -47,9 +47,3 @@ test: golden determinism
 check-bad: asan
 	sh tests/bad/run.sh $(ASAN_B)/edgec
 test: check-bad
-
-# Bad-input tests (tests/bad/, models from make_models.py): one diagnostic line,
-# exit status 1, no output files, no sanitizer report.
-check-bad: asan
-	sh tests/bad/run.sh $(ASAN_B)/edgec
-test: check-bad
