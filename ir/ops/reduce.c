@@ -296,11 +296,15 @@ static void lower_softmax(ec_graph *g, int node, ec_lowering *L)
 
 /* ---- CumSum ----------------------------------------------------------------- */
 
+/* The axis when input 1 is a constant, else -1 (read at run time). */
 static int cumsum_axis(ec_graph *g, int node, int rank)
 {
-    const ec_value *a = ec_need_const(g, node, 1);
-    if (!ec_dtype_is_int(a->dtype) || a->shape.rank > 1 || ec_shape_numel(&a->shape) != 1)
-        ec_fail_node(g, node, "axis must be an integer scalar");
+    ec_value *a = ec_in(g, node, 1);
+    if (!a) ec_fail_node(g, node, "input 1 (axis) is missing");
+    if (!(a->dtype == EC_DT_INT32 || a->dtype == EC_DT_INT64) || a->shape.rank > 1 ||
+        (ec_shape_is_static(&a->shape) && ec_shape_numel(&a->shape) != 1))
+        ec_fail_node(g, node, "axis must be an int32 or int64 scalar");
+    if (!a->data) return -1;
     return ec_axis(g, node, ec_const_int(a, 0), rank);
 }
 
@@ -320,6 +324,22 @@ static void lower_cumsum(ec_graph *g, int node, ec_lowering *L)
     int64_t outer, len, inner;
     ec_call *c;
 
+    if (axis < 0) {
+        int64_t dims[EC_MAX_RANK];
+        int k;
+        dims_prod(g, node, &x->shape, 0, x->shape.rank);
+        for (k = 0; k < x->shape.rank; k++) dims[k] = x->shape.dim[k];
+        c = ec_emit(L, kname("ec_cumsum_dyn", x->dtype));
+        ec_arg_out(c, "y", n->out[0]);
+        ec_arg_in(c, "x", n->in[0]);
+        ec_arg_in(c, "axis", n->in[1]);
+        ec_arg_int(c, "axis_s64", ec_in(g, node, 1)->dtype == EC_DT_INT64);
+        ec_arg_int(c, "exclusive", ec_attr_int(n, "exclusive", 0) != 0);
+        ec_arg_int(c, "reverse", ec_attr_int(n, "reverse", 0) != 0);
+        ec_arg_int(c, "rank", x->shape.rank);
+        ec_arg_ints(c, "dims", dims, x->shape.rank);
+        return;
+    }
     split_axis(g, node, &x->shape, axis, &outer, &len, &inner);
     c = ec_emit(L, kname("ec_cumsum", x->dtype));
     ec_arg_out(c, "y", n->out[0]);
@@ -518,7 +538,9 @@ const ec_opdef ec_ops_reduce[] = {
     { ec_hardmax_##S(a[0].p, a[1].p, a[2].i, a[3].i, a[4].i); }
 #define THUNK_CUMSUM(S) \
     static void thunk_ec_cumsum_##S(const ec_karg *a) \
-    { ec_cumsum_##S(a[0].p, a[1].p, a[2].i, a[3].i, a[4].i, a[5].i, a[6].i); }
+    { ec_cumsum_##S(a[0].p, a[1].p, a[2].i, a[3].i, a[4].i, a[5].i, a[6].i); } \
+    static void thunk_ec_cumsum_dyn_##S(const ec_karg *a) \
+    { ec_cumsum_dyn_##S(a[0].p, a[1].p, a[2].p, a[3].i, a[4].i, a[5].i, a[6].i, a[7].ip); }
 #define THUNK_LOSS(S) \
     static void thunk_ec_nllloss_##S(const ec_karg *a) \
     { ec_nllloss_##S(a[0].p, a[1].p, a[2].p, a[3].p, a[4].i, a[5].i, a[6].i, a[7].i, a[8].i, a[9].i); } \
@@ -542,7 +564,7 @@ FOR_LOSS(THUNK_LOSS)
 #define E_ARG(S) ENTRY(ec_argmax_##S) ENTRY(ec_argmin_##S)
 #define E_TOPK(S) ENTRY(ec_topk_##S)
 #define E_SOFTMAX(S) ENTRY(ec_softmax_##S) ENTRY(ec_logsoftmax_##S) ENTRY(ec_hardmax_##S)
-#define E_CUMSUM(S) ENTRY(ec_cumsum_##S)
+#define E_CUMSUM(S) ENTRY(ec_cumsum_##S) ENTRY(ec_cumsum_dyn_##S)
 #define E_LOSS(S) ENTRY(ec_nllloss_##S) ENTRY(ec_sce_loss_##S)
 
 const ec_kernel ec_kernels_reduce[] = {

@@ -318,6 +318,23 @@ void ec_cumsum_##SUF(T *y, const T *x, int32_t exclusive, int32_t reverse, \
             } \
         } \
     } \
+} \
+void ec_cumsum_dyn_##SUF(T *y, const T *x, const void *axis, int32_t axis_s64, \
+                         int32_t exclusive, int32_t reverse, int32_t rank, \
+                         const int32_t *dims) \
+{ \
+    int64_t a = axis_s64 ? *(const int64_t *)axis : (int64_t)*(const int32_t *)axis; \
+    int32_t k, outer = 1, inner = 1; \
+    if (a < 0) a += rank; \
+    if (a < 0 || a >= rank) { \
+        int32_t i, total = 1; \
+        for (k = 0; k < rank; k++) total *= dims[k]; \
+        for (i = 0; i < total; i++) y[i] = x[i]; \
+        return; \
+    } \
+    for (k = 0; k < (int32_t)a; k++) outer *= dims[k]; \
+    for (k = (int32_t)a + 1; k < rank; k++) inner *= dims[k]; \
+    ec_cumsum_##SUF(y, x, exclusive, reverse, outer, dims[a], inner); \
 }
 EC_CUMSUM(f32, float, double)
 EC_CUMSUM(f64, double, double)

@@ -90,9 +90,15 @@ EC_SOFTMAX_DECL(f64, double)
 /* x and y are (outer, n, inner); y is the running sum of x along n, from the
  * end when reverse != 0, leaving out the element itself when exclusive != 0.
  * Integer sums wrap. y may be x (in place). */
+/* ec_cumsum_dyn_*: the same with the axis read at run time from a 1-element
+ * int32 (axis_s64 == 0) or int64 tensor; x and y are dims[0..rank). An axis
+ * outside [-rank, rank) leaves y = x. */
 #define EC_CUMSUM_DECL(SUF, T) \
     void ec_cumsum_##SUF(T *y, const T *x, int32_t exclusive, int32_t reverse, \
-                         int32_t outer, int32_t n, int32_t inner);
+                         int32_t outer, int32_t n, int32_t inner); \
+    void ec_cumsum_dyn_##SUF(T *y, const T *x, const void *axis, int32_t axis_s64, \
+                             int32_t exclusive, int32_t reverse, int32_t rank, \
+                             const int32_t *dims);
 EC_CUMSUM_DECL(f32, float)
 EC_CUMSUM_DECL(f64, double)
 EC_CUMSUM_DECL(s32, int32_t)
