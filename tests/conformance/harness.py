@@ -155,6 +155,15 @@ def generate(name, inputs, outputs):
     w("    }")
     w("}")
     w("")
+    if inputs:
+        emit_load(w)
+    if outputs:
+        emit_save(w)
+    emit_main(w, name, inputs, outputs)
+    return "\n".join(L) + "\n"
+
+
+def emit_load(w):
     w("static void *load(const char *dir, int k, size_t bytes)")
     w("{")
     w("    char path[4096];")
@@ -176,6 +185,8 @@ def generate(name, inputs, outputs):
     w("    return p;")
     w("}")
     w("")
+
+def emit_save(w):
     w("static void save(const char *dir, int k, const void *p, size_t bytes)")
     w("{")
     w("    char path[4096];")
@@ -188,6 +199,10 @@ def generate(name, inputs, outputs):
     w("    }")
     w("}")
     w("")
+
+
+def emit_main(w, name, inputs, outputs):
+    upper = name.upper()
     w("int main(int argc, char **argv)")
     w("{")
     w("    void *arena = NULL;")
@@ -232,4 +247,3 @@ def generate(name, inputs, outputs):
     w("    free(arena);")
     w("    return 0;")
     w("}")
-    return "\n".join(L) + "\n"
