@@ -246,6 +246,36 @@ def compare(dt, shape, got_raw, ref_raw):
     return "max abs diff %d (%d/%d mismatched)" % (md, int(bad.sum()), got.size)
 
 
+HDR_OUT = re.compile(r"^\s*\*\s+out\s+\S+:\s+\w+\[([^\]]*)\]")
+
+
+def header_out_shapes(gen):
+    """Output shapes documented in the generated header ("out  y: float[3,4]"),
+    or None when the header does not document them all as numbers."""
+    try:
+        with open(os.path.join(gen, NAME + ".h")) as f:
+            text = f.read()
+    except OSError:
+        return None
+    shapes = []
+    for line in text.splitlines():
+        m = HDR_OUT.match(line)
+        if m:
+            dims = [d.strip() for d in m.group(1).split(",") if d.strip()]
+            if not all(re.fullmatch(r"\d+", d) for d in dims):
+                return None
+            shapes.append(tuple(int(d) for d in dims))
+    return shapes or None
+
+
+def reason_key(detail):
+    """Unsupported reason without the per-test parts (path, node index and name)."""
+    s = re.sub(r"^edgec:\s*", "", detail)
+    s = re.sub(r"^TEST/model\.onnx:\s*", "", s)
+    s = re.sub(r"\bnode \d+ '[^']*'\s*", "", s)
+    return s
+
+
 def run_test(test, args):
     t0 = time.time()
     folder = test.split("/", 1)[0]
@@ -347,6 +377,14 @@ def run_test(test, args):
                 or "cc exit status %d" % rc
             return res("compile error", clean_msg(line, paths))
 
+        hshapes = header_out_shapes(gen)
+        if hshapes is not None and len(hshapes) == len(run_outputs):
+            for k, (dt, shape) in enumerate(run_outputs):
+                if hshapes[k] != tuple(shape):
+                    return res("wrong", "output %d (%s) shape [%s], expected [%s]"
+                               % (k, g.output[k].name, ",".join(map(str, hshapes[k])),
+                                  ",".join(map(str, shape))))
+
         env = dict(os.environ)
         env.update(SAN_ENV)
         for ds in datasets:
@@ -436,7 +474,7 @@ def summarize(results, full):
         by_folder[r.folder][r.status] += 1
         by_op[r.op][r.status] += 1
         if r.status == "unsupported":
-            reasons[r.detail] += 1
+            reasons[reason_key(r.detail)] += 1
         elif r.status in ("compile error", "crash"):
             other[r.status][re.sub(r"\b\d+\b", "N", r.detail)[:160]] += 1
     npass = sum(1 for r in results if r.status == "pass")
@@ -452,7 +490,7 @@ def summarize(results, full):
     L += table(by_folder, "folder", [f for f in FOLDERS if f in by_folder])
     L += ["", "## Per op", ""]
     L += table(by_op, "op", sorted(by_op, key=lambda k: k.lower()))
-    L += ["", "## Unsupported reasons", "", "| count | reason |", "|---:|---|"]
+    L += ["", "## Unsupported reasons (per-test path and node left out)", "", "| count | reason |", "|---:|---|"]
     for msg, n in sorted(reasons.items(), key=lambda x: (-x[1], x[0])):
         L.append("| %d | %s |" % (n, msg.replace("|", "\\|")))
     for st in ("compile error", "crash"):
