@@ -8,15 +8,19 @@ ASAN_B    = build/asan
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 UNIT_BINS = $(patsubst tests/unit/%.c,$(ASAN_B)/unit/%,$(UNIT_SRCS))
 
+# Only the outer make delegates: inside the sub-make (B=$(ASAN_B)) the top
+# Makefile's $(B)/libedgec.a rule must apply, or make recurses forever.
+ifneq ($(B),$(ASAN_B))
 $(ASAN_B)/libedgec.a:
 	$(MAKE) B=$(ASAN_B) CFLAGS="$(ASAN_FLAGS)" $(ASAN_B)/libedgec.a $(ASAN_B)/edgec
+.PHONY: $(ASAN_B)/libedgec.a
+endif
 
 $(ASAN_B)/unit/%: tests/unit/%.c $(ASAN_B)/libedgec.a tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(ASAN_FLAGS) -Wall -Wextra $(XML_CFLAGS) -Iir -Icompiler -Ifrontend -Icodegen -Iruntime-min/include -I$(ASAN_B)/gen -Itests/unit \
 	  -o $@ $< $(ASAN_B)/libedgec.a -lcmocka $(LDLIBS)
 
-.PHONY: $(ASAN_B)/libedgec.a
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
