@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 #include "unit.h"
+#include "ir.h"
 #include "ec_reduce.h"
 
 #define CHECK_NEAR(a, b, tol) do { \
@@ -228,6 +229,15 @@ static void test_cumsum(void **state)
     assert_true(yi[0] == 1 && yi[1] == 2 && yi[2] == 3 && yi[3] == 5 && yi[4] == 7 && yi[5] == 9);
     ec_cumsum_s32(yi, xi, 0, 0, 2, 3, 1); /* along axis 1 */
     assert_true(yi[0] == 1 && yi[1] == 3 && yi[2] == 6 && yi[3] == 4 && yi[4] == 9 && yi[5] == 15);
+    {
+        static const int32_t dims[2] = { 2, 3 };
+        static const int64_t ax = -2;
+        static const int32_t bad = 2;
+        ec_cumsum_dyn_s32(yi, xi, &ax, 1, 0, 0, 2, dims); /* axis -2 = 0 */
+        assert_true(yi[0] == 1 && yi[2] == 3 && yi[3] == 5 && yi[5] == 9);
+        ec_cumsum_dyn_s32(yi, xi, &bad, 0, 0, 0, 2, dims); /* out of range: a copy */
+        assert_true(yi[0] == 1 && yi[3] == 4 && yi[5] == 6);
+    }
 }
 
 static void test_topk(void **state)
@@ -286,6 +296,137 @@ static void test_sce_loss(void **state)
     check_f32(y, (const double[]){ l0 - 3 }, 1);
 }
 
+
+/* ---- the ops, through the IR (inference + folding with the interpreter) -- */
+
+static jmp_buf jb;
+
+#define EXPECT_FAIL(expr, text) do { \
+        ec_diag_quiet(true); \
+        ec_diag_catch(&jb); \
+        if (setjmp(jb) == 0) { expr; fail_msg("expected a diagnostic from %s", #expr); } \
+        ec_diag_catch(NULL); \
+        ec_diag_quiet(false); \
+        if (!strstr(ec_diag_last(), text)) fail_msg("diagnostic '%s' lacks '%s'", ec_diag_last(), text); \
+    } while (0)
+
+static void add_ints_attr(ec_graph *g, int node, const char *name, const int64_t *v, int n)
+{
+    ec_attr a;
+    memset(&a, 0, sizeof a);
+    a.name = ec_strdup(name);
+    a.type = EC_ATTR_INTS;
+    a.n = n;
+    a.ints = ec_alloc(sizeof(int64_t) * (size_t)(n ? n : 1));
+    memcpy(a.ints, v, sizeof(int64_t) * (size_t)n);
+    ec_node_add_attr(g, node, &a);
+}
+
+static void add_int_attr(ec_graph *g, int node, const char *name, int64_t v)
+{
+    ec_attr a;
+    memset(&a, 0, sizeof a);
+    a.name = ec_strdup(name);
+    a.type = EC_ATTR_INT;
+    a.i = v;
+    ec_node_add_attr(g, node, &a);
+}
+
+/* A graph y = OP(x) with x a constant [2,3,2] = 1..12 (so it folds). */
+static ec_graph *unary_graph(const char *op, int *node)
+{
+    ec_graph *g = ec_graph_new("g");
+    ec_tensor *t = ec_alloc(sizeof *t);
+    int64_t d[3] = { 2, 3, 2 };
+    const char *in[1] = { "x" }, *out[1] = { "y" };
+    t->name = ec_strdup("x");
+    t->dtype = EC_DT_FLOAT;
+    t->shape = ec_shape_make(3, d);
+    t->nbytes = sizeof X12;
+    t->data = ec_alloc(t->nbytes);
+    memcpy(t->data, X12, sizeof X12);
+    g->opset = 13;
+    ec_diag_set_file("m.onnx");
+    ec_add_initializer(g, t);
+    *node = ec_add_node(g, op, "", "r", in, 1, out, 1);
+    ec_add_output(g, "y", EC_DT_UNDEFINED, NULL);
+    return g;
+}
+
+static void test_ir_reduce_fold(void **state)
+{
+    static const int64_t axes[2] = { 0, -1 };
+    int node;
+    ec_graph *g = unary_graph("ReduceSum", &node);
+    const ec_value *y;
+    (void)state;
+    add_ints_attr(g, node, "axes", axes, 2);
+    ec_verify(g);
+    ec_toposort(g);
+    ec_infer_and_fold(g);
+    y = &g->values.a[g->outputs.a[0]];
+    assert_int_equal(y->dtype, EC_DT_FLOAT);
+    assert_int_equal(y->shape.rank, 3);
+    assert_true(y->shape.dim[0] == 1 && y->shape.dim[1] == 3 && y->shape.dim[2] == 1);
+    assert_non_null(y->data);
+    check_f32(y->data, (const double[]){ 18, 26, 34 }, 3);
+}
+
+static void test_ir_reduce_keepdims0_all(void **state)
+{
+    int node;
+    ec_graph *g = unary_graph("ReduceMax", &node);
+    const ec_value *y;
+    (void)state;
+    add_int_attr(g, node, "keepdims", 0);
+    ec_verify(g);
+    ec_toposort(g);
+    ec_infer_and_fold(g);
+    y = &g->values.a[g->outputs.a[0]];
+    assert_int_equal(y->shape.rank, 0);
+    check_f32(y->data, (const double[]){ 12 }, 1);
+}
+
+static void test_ir_argmax_topk_shapes(void **state)
+{
+    int node;
+    ec_graph *g = unary_graph("ArgMax", &node);
+    const ec_value *y;
+    (void)state;
+    add_int_attr(g, node, "axis", 1);
+    add_int_attr(g, node, "keepdims", 0);
+    ec_verify(g);
+    ec_toposort(g);
+    ec_infer_and_fold(g);
+    y = &g->values.a[g->outputs.a[0]];
+    assert_int_equal(y->dtype, EC_DT_INT64);
+    assert_int_equal(y->shape.rank, 2);
+    assert_true(((const int64_t *)y->data)[0] == 2 && ((const int64_t *)y->data)[3] == 2);
+}
+
+static void test_ir_bad_input(void **state)
+{
+    static const int64_t dup[2] = { 1, -2 }, far[1] = { 3 };
+    int node;
+    ec_graph *g;
+    (void)state;
+    g = unary_graph("ReduceMean", &node);
+    add_ints_attr(g, node, "axes", dup, 2);
+    ec_verify(g);
+    ec_toposort(g);
+    EXPECT_FAIL(ec_infer_and_fold(g), "listed twice");
+    g = unary_graph("ReduceL2", &node);
+    add_ints_attr(g, node, "axes", far, 1);
+    ec_verify(g);
+    ec_toposort(g);
+    EXPECT_FAIL(ec_infer_and_fold(g), "axis");
+    g = unary_graph("Softmax", &node);
+    add_int_attr(g, node, "axis", -4);
+    ec_verify(g);
+    ec_toposort(g);
+    EXPECT_FAIL(ec_infer_and_fold(g), "axis");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +442,10 @@ int main(void)
         cmocka_unit_test(test_topk),
         cmocka_unit_test(test_nllloss),
         cmocka_unit_test(test_sce_loss),
+        cmocka_unit_test(test_ir_reduce_fold),
+        cmocka_unit_test(test_ir_reduce_keepdims0_all),
+        cmocka_unit_test(test_ir_argmax_topk_shapes),
+        cmocka_unit_test(test_ir_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
