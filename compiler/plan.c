@@ -212,13 +212,17 @@ void ec_plan_memory(ec_program *p)
         b.id = v;
         EC_PUSH(bufs, b);
     }
-    for (v = 0; v < nv; v++) {
+    {
         /* a group's size is its largest member (views have the root's size anyway) */
-        int r = find_root(g, v);
-        if (r == v || !in_arena(&g->values.a[r])) continue;
-        for (i = 0; i < bufs.n; i++)
-            if (bufs.a[i].id == r && align_up(value_bytes(g, v)) > bufs.a[i].size)
-                bufs.a[i].size = align_up(value_bytes(g, v));
+        int *bi = ec_alloc(sizeof(int) * (size_t)(nv > 0 ? nv : 1));
+        for (v = 0; v < nv; v++) bi[v] = -1;
+        for (i = 0; i < bufs.n; i++) bi[bufs.a[i].id] = i;
+        for (v = 0; v < nv; v++) {
+            int r = find_root(g, v);
+            if (r == v || bi[r] < 0) continue;
+            if (align_up(value_bytes(g, v)) > bufs.a[bi[r]].size) bufs.a[bi[r]].size = align_up(value_bytes(g, v));
+        }
+        ec_free(bi);
     }
     for (s = 0; s < p->steps.n; s++) {
         ec_step *st = &p->steps.a[s];
