@@ -26,6 +26,7 @@ import argparse
 import collections
 import concurrent.futures
 import glob
+import hashlib
 import os
 import re
 import shutil
@@ -284,6 +285,60 @@ def reason_key(detail):
     return s
 
 
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def source_key(args, gen, src):
+    """Content hash of src, the headers of gen it includes (transitively),
+    the compiler and the flags; None if src is the model's own code."""
+    base = os.path.basename(src)
+    if base.startswith(NAME + ".") or base.startswith(NAME + "_"):
+        return None
+    h = hashlib.sha256()
+    h.update(("%s\0%s\0" % (args.cc, " ".join(CFLAGS))).encode())
+    todo, seen = [src], set()
+    while todo:
+        f = todo.pop()
+        if f in seen:
+            continue
+        seen.add(f)
+        try:
+            with open(f, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            continue
+        h.update(os.path.basename(f).encode() + b"\0" + data + b"\0")
+        for inc in INCLUDE.findall(data.decode("utf-8", "replace")):
+            if inc.startswith(NAME + ".") or inc.startswith(NAME + "_"):
+                return None   # depends on the model's own headers
+            todo.append(os.path.join(gen, inc))
+    return h.hexdigest()
+
+
+def compile_harness(args, gen, srcs, main_c, exe, work):
+    """cc CFLAGS -I gen gen/*.c main.c -lm, with the runtime-min sources
+    (identical across tests) compiled once per run into OUT/objcache."""
+    objs, rest = [], []
+    for src in srcs:
+        key = source_key(args, gen, src) if args.objcache else None
+        if key is None:
+            rest.append(src)
+            continue
+        obj = os.path.join(args.objcache, key + ".o")
+        if not os.path.exists(obj):
+            tmp = "%s.%d.%d.tmp" % (obj, os.getpid(), threading.get_ident())
+            rc, out = run_cmd([args.cc] + CFLAGS + ["-I", gen, "-c", src, "-o", tmp],
+                              TIMEOUT["cc"], cwd=work)
+            if rc != 0:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                return rc, out
+            os.replace(tmp, obj)
+        objs.append(obj)
+    cmd = [args.cc] + CFLAGS + ["-I", gen, "-o", exe] + rest + [main_c] + objs + ["-lm"]
+    return run_cmd(cmd, TIMEOUT["cc"], cwd=work)
+
+
 def run_test(test, args):
     t0 = time.time()
     folder = test.split("/", 1)[0]
@@ -376,8 +431,7 @@ def run_test(test, args):
             f.write(harness.generate(NAME, run_inputs, run_outputs))
         exe = os.path.join(work, "harness")
         srcs = sorted(glob.glob(os.path.join(gen, "*.c")))
-        cmd = [args.cc] + CFLAGS + ["-I", gen, "-o", exe] + srcs + [main_c, "-lm"]
-        rc, out = run_cmd(cmd, TIMEOUT["cc"], cwd=work)
+        rc, out = compile_harness(args, gen, srcs, main_c, exe, work)
         if rc is None:
             return res("compile error", "cc: timeout after %d s" % TIMEOUT["cc"])
         if rc != 0:
@@ -552,6 +606,9 @@ def main():
     ap.add_argument("--data", default=DATA, help="test data root (default %(default)s)")
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"),
                     help="C compiler for the harness (default $CC or cc)")
+    ap.add_argument("--no-objcache", dest="objcache", action="store_false",
+                    help="compile every test's runtime-min sources afresh instead of caching "
+                         "their objects (by content) in OUT/objcache for the run")
     ap.add_argument("--quiet", "-q", action="store_true", help="no per-test progress lines")
     args = ap.parse_args()
 
@@ -581,6 +638,10 @@ def main():
         tests = [t for t in tests if rx.search(t)]
         full = False
     os.makedirs(args.out, exist_ok=True)
+    if args.objcache:
+        args.objcache = os.path.join(args.out, "objcache")
+        shutil.rmtree(args.objcache, ignore_errors=True)
+        os.makedirs(args.objcache)
 
     results = []
     lock = threading.Lock()
