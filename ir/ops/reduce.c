@@ -76,19 +76,29 @@ static const char *kname(const char *base, ec_dtype t)
 
 /* ---- Reduce* --------------------------------------------------------------- */
 
-static int reduce_opcode(const char *op)
+/* The EC_REDUCE_* code of a Reduce op; *cname gets the constant's name (for
+ * the generated code's comment). */
+static int reduce_opcode(const char *op, const char **cname)
 {
-    static const struct { const char *name; int code; } tab[] = {
-        { "ReduceSum", EC_REDUCE_SUM }, { "ReduceMean", EC_REDUCE_MEAN },
-        { "ReduceMax", EC_REDUCE_MAX }, { "ReduceMin", EC_REDUCE_MIN },
-        { "ReduceProd", EC_REDUCE_PROD }, { "ReduceL1", EC_REDUCE_L1 },
-        { "ReduceL2", EC_REDUCE_L2 }, { "ReduceLogSum", EC_REDUCE_LOGSUM },
-        { "ReduceLogSumExp", EC_REDUCE_LOGSUMEXP }, { "ReduceSumSquare", EC_REDUCE_SUMSQUARE },
+    static const struct { const char *name; int code; const char *cname; } tab[] = {
+        { "ReduceSum", EC_REDUCE_SUM, "EC_REDUCE_SUM" },
+        { "ReduceMean", EC_REDUCE_MEAN, "EC_REDUCE_MEAN" },
+        { "ReduceMax", EC_REDUCE_MAX, "EC_REDUCE_MAX" },
+        { "ReduceMin", EC_REDUCE_MIN, "EC_REDUCE_MIN" },
+        { "ReduceProd", EC_REDUCE_PROD, "EC_REDUCE_PROD" },
+        { "ReduceL1", EC_REDUCE_L1, "EC_REDUCE_L1" },
+        { "ReduceL2", EC_REDUCE_L2, "EC_REDUCE_L2" },
+        { "ReduceLogSum", EC_REDUCE_LOGSUM, "EC_REDUCE_LOGSUM" },
+        { "ReduceLogSumExp", EC_REDUCE_LOGSUMEXP, "EC_REDUCE_LOGSUMEXP" },
+        { "ReduceSumSquare", EC_REDUCE_SUMSQUARE, "EC_REDUCE_SUMSQUARE" },
     };
     size_t i;
     for (i = 0; i < sizeof tab / sizeof tab[0]; i++)
-        if (strcmp(tab[i].name, op) == 0) return tab[i].code;
-    return -1;
+        if (strcmp(tab[i].name, op) == 0) {
+            *cname = tab[i].cname;
+            return tab[i].code;
+        }
+    ec_fail("internal error: '%s' is not a Reduce op", op);
 }
 
 /* Which axes of a rank-`rank` input node reduces. Axes come from input 1 when
@@ -165,7 +175,8 @@ static void lower_reduce(ec_graph *g, int node, ec_lowering *L)
     int xv = n->in[0], yv = n->out[0];
     bool red[EC_MAX_RANK];
     int64_t dims[EC_MAX_RANK], mask[EC_MAX_RANK];
-    int k, m = 0;
+    int k, m = 0, code;
+    const char *cname;
     ec_call *c;
 
     dims_prod(g, node, &x->shape, 0, x->shape.rank); /* static, fits int32 */
@@ -199,7 +210,8 @@ static void lower_reduce(ec_graph *g, int node, ec_lowering *L)
     c = ec_emit(L, kname("ec_reduce", x->dtype));
     ec_arg_out(c, "y", yv);
     ec_arg_in(c, "x", xv);
-    ec_arg_int(c, "op", reduce_opcode(n->op));
+    code = reduce_opcode(n->op, &cname);
+    ec_arg_int(c, ec_fmt("op: %s", cname), code);
     ec_arg_int(c, "rank", m);
     ec_arg_ints(c, "dims", dims, m);
     ec_arg_ints(c, "reduced", mask, m);
@@ -239,6 +251,7 @@ static void lower_argreduce(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
 
     split_axis(g, node, &x->shape, axis, &outer, &len, &inner);
+    if (len == 0) ec_fail_node(g, node, "axis %d has extent 0", axis);
     c = ec_emit(L, kname(strcmp(n->op, "ArgMax") == 0 ? "ec_argmax" : "ec_argmin", x->dtype));
     ec_arg_out(c, "y", n->out[0]);
     ec_arg_in(c, "x", n->in[0]);
@@ -401,6 +414,9 @@ static void lower_topk(ec_graph *g, int node, ec_lowering *L)
     if (vout < 0 || iout < 0)
         ec_fail_node(g, node, "TopK needs both outputs (values and indices)");
     split_axis(g, node, &x->shape, axis, &outer, &len, &inner);
+    if (k > len)
+        ec_fail_node(g, node, "K = %lld exceeds the extent %lld of axis %d", (long long)k,
+                     (long long)len, axis);
     c = ec_emit(L, kname("ec_topk", x->dtype));
     ec_arg_out(c, "values", vout);
     ec_arg_out(c, "indices", iout);
@@ -463,12 +479,18 @@ static void lower_loss(ec_graph *g, int node, ec_lowering *L)
     bool sce = strcmp(n->op, "SoftmaxCrossEntropyLoss") == 0;
     const ec_attr *ii = ec_attr_find(n, "ignore_index");
     int64_t nn, cc, dd;
+    int k;
     ec_call *c;
 
     dims_prod(g, node, &x->shape, 0, x->shape.rank);
     nn = dims_prod(g, node, &x->shape, 0, 1);
     cc = dims_prod(g, node, &x->shape, 1, 2);
     dd = dims_prod(g, node, &x->shape, 2, x->shape.rank);
+    for (k = 0; k < t->shape.rank; k++)
+        if (t->shape.rank != x->shape.rank - 1 || t->shape.dim[k] != x->shape.dim[k ? k + 1 : 0])
+            ec_fail_node(g, node, "target dimension %d does not match the input", k);
+    if (ec_in(g, node, 2) && ec_in(g, node, 2)->shape.dim[0] != cc)
+        ec_fail_node(g, node, "weight must have C = %lld elements", (long long)cc);
     c = ec_emit(L, ec_fmt("%s_%s_%s", sce ? "ec_sce_loss" : "ec_nllloss",
                           ec_dtype_suffix(x->dtype), ec_dtype_suffix(t->dtype)));
     ec_arg_out(c, "y", n->out[0]);
@@ -479,7 +501,12 @@ static void lower_loss(ec_graph *g, int node, ec_lowering *L)
     ec_arg_in(c, "x", n->in[0]);
     ec_arg_in(c, "target", n->in[1]);
     ec_arg_in(c, "weight", ec_in(g, node, 2) ? n->in[2] : -1);
-    ec_arg_int(c, "reduction", loss_reduction(g, node));
+    {
+        static const char *const rname[] = { "reduction: EC_LOSS_NONE", "reduction: EC_LOSS_SUM",
+                                             "reduction: EC_LOSS_MEAN" };
+        int red = loss_reduction(g, node);
+        ec_arg_int(c, rname[red], red);
+    }
     ec_arg_int(c, "has_ignore", ii != NULL);
     ec_arg_int(c, "ignore_index", ii ? ii->i : 0);
     ec_arg_int(c, "n", nn);
