@@ -21,7 +21,7 @@ check-sample: $(B)/edgec
 	  mkdir -p $(B)/check-sample; \
 	  B=$(B) CC=$$cc OUT=$(B)/check-sample/mlp-$$cc bash scripts/demo.sh > $(B)/check-sample/$$cc.log 2>&1 \
 	    || { cat $(B)/check-sample/$$cc.log; exit 1; }; \
-	  tail -n 3 $(B)/check-sample/$$cc.log; \
+	  grep -E '^(max abs difference|demo: )' $(B)/check-sample/$$cc.log; \
 	done
 
 check-readme: $(B)/edgec
