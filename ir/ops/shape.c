@@ -275,7 +275,9 @@ static void infer_dropout(ec_graph *g, int node)
     ec_value *x = need_in(g, node, 0);
     ec_value *tm = ec_in(g, node, 2);
     if (tm) {
-        const ec_value *c = ec_need_const(g, node, 2);
+        const ec_value *c;
+        if (!tm->data) ec_fail_node(g, node, "training_mode must be a constant false (inference only)");
+        c = ec_need_const(g, node, 2);
         if (numel(c) != 1 || ec_const_int(c, 0) != 0)
             ec_fail_node(g, node, "training_mode must be a constant false (inference only)");
     }
@@ -481,6 +483,7 @@ static void infer_concat(ec_graph *g, int node)
                              (long long)x->shape.dim[d], (long long)s.dim[d]);
         }
         if (s.dim[axis] < 0 || x->shape.dim[axis] < 0) s.dim[axis] = -1;
+        else if (x->shape.dim[axis] > INT64_MAX / 4 - s.dim[axis]) ec_fail_node(g, node, "output too large");
         else s.dim[axis] += x->shape.dim[axis];
     }
     ec_set_out(g, node, 0, x0->dtype, &s);
@@ -608,22 +611,26 @@ static void slice_plan_make(ec_graph *g, int node, const ec_value *x, slice_plan
     for (i = 0; i < r; i++) { p->start[i] = 0; p->step[i] = 1; p->len[i] = x->shape.dim[i]; }
     for (i = 0; i < ns; i++) {
         int a = axes ? ec_axis(g, node, axes[i], r) : i;
-        int64_t d = x->shape.dim[a], st = steps ? steps[i] : 1, s = starts[i], e = ends[i], len;
+        int64_t d, st = steps ? steps[i] : 1, s = starts[i], e = ends[i], len;
         if (a >= r) ec_fail_node(g, node, "more starts than the input has dims");
+        d = x->shape.dim[a];
         if (seen[a]) ec_fail_node(g, node, "repeated axis %d", a);
         seen[a] = true;
         if (st == 0) ec_fail_node(g, node, "step must not be 0");
         if (d < 0) ec_fail_node(g, node, "sliced axis %d must be static", a);
+        /* a step longer than the axis takes one element: keep the arithmetic small */
+        if (st > d) st = d > 0 ? d : 1;
+        if (st < -d) st = d > 0 ? -d : -1;
         if (s < 0) s += d;
         if (e < 0) e += d;
         if (st > 0) {
             s = s < 0 ? 0 : s > d ? d : s;
             e = e < 0 ? 0 : e > d ? d : e;
-            len = e > s ? (e - s + st - 1) / st : 0;
+            len = e > s ? (e - s - 1) / st + 1 : 0;
         } else {
             s = s < 0 ? -1 : s > d - 1 ? d - 1 : s;
             e = e < -1 ? -1 : e > d - 1 ? d - 1 : e;
-            len = s > e ? (s - e + (-st) - 1) / (-st) : 0;
+            len = s > e ? (s - e - 1) / (-st) + 1 : 0;
         }
         p->start[a] = s;
         p->step[a] = st;
@@ -667,6 +674,7 @@ static void check_const_indices(ec_graph *g, int node, int k, int64_t dim)
 {
     const ec_value *v = ec_in(g, node, k);
     int64_t n, i;
+    if (v && dim == 0 && numel(v) > 0) ec_fail_node(g, node, "indices into an empty axis");
     if (!v || !v->data || dim < 0) return;
     n = numel(v);
     for (i = 0; i < n; i++) {
@@ -752,8 +760,10 @@ static void infer_gather_nd(ec_graph *g, int node)
     need_index(g, node, idx);
     if (r < 1 || q < 1) ec_fail_node(g, node, "data and indices must have rank >= 1");
     if (b < 0 || b >= q || b >= r) ec_fail_node(g, node, "invalid batch_dims %d", b);
+    if (idx->shape.dim[q - 1] < 1 || idx->shape.dim[q - 1] > r - b)
+        ec_fail_node(g, node, "indices last dim %lld out of range", (long long)idx->shape.dim[q - 1]);
     k = (int)idx->shape.dim[q - 1];
-    if (k < 1 || k > r - b) ec_fail_node(g, node, "indices last dim %d out of range", k);
+    if (numel(x) == 0 && numel(idx) > 0) ec_fail_node(g, node, "indices into an empty tensor");
     for (i = 0; i < b; i++)
         if (idx->shape.dim[i] != x->shape.dim[i]) ec_fail_node(g, node, "batch dim %d differs", i);
     memset(&s, 0, sizeof s);
@@ -849,8 +859,10 @@ static void infer_scatter_nd(ec_graph *g, int node)
     need_index(g, node, idx);
     scatter_reduction(g, node);
     if (r < 1 || q < 1) ec_fail_node(g, node, "data and indices must have rank >= 1");
+    if (idx->shape.dim[q - 1] < 1 || idx->shape.dim[q - 1] > r)
+        ec_fail_node(g, node, "indices last dim %lld out of range", (long long)idx->shape.dim[q - 1]);
     k = (int)idx->shape.dim[q - 1];
-    if (k < 1 || k > r) ec_fail_node(g, node, "indices last dim %d out of range", k);
+    if (numel(x) == 0 && numel(idx) > 0) ec_fail_node(g, node, "indices into an empty tensor");
     if (u->dtype != x->dtype) ec_fail_node(g, node, "updates dtype differs from data");
     if (u->shape.rank != q - 1 + r - k) ec_fail_node(g, node, "updates has the wrong rank");
     for (i = 0; i < q - 1; i++)
@@ -1000,6 +1012,8 @@ static void infer_pad(ec_graph *g, int node)
     ec_shape s = x->shape;
     need_static(g, node, x);
     pad_amounts(g, node, x, pads);
+    for (i = 0; i < 2 * r; i++)
+        if (pads[i] > ((int64_t)1 << 40) || pads[i] < -((int64_t)1 << 40)) ec_fail_node(g, node, "pad out of range");
     for (i = 0; i < r; i++) {
         int64_t d = x->shape.dim[i] + pads[i] + pads[r + i];
         if (d < 0) ec_fail_node(g, node, "negative output dim on axis %d", i);
@@ -1197,14 +1211,19 @@ static void infer_range(ec_graph *g, int node)
         int64_t a = ec_const_int(st, 0), b = ec_const_int(li, 0), d = ec_const_int(de, 0);
         int64_t fb[2];
         if (d == 0) ec_fail_node(g, node, "delta must not be 0");
-        n = d > 0 ? (b > a ? (b - a + d - 1) / d : 0) : (a > b ? (a - b + (-d) - 1) / (-d) : 0);
-        if (n > (1 << 28)) ec_fail_node(g, node, "range too large");
+        {
+            __int128 span = (__int128)b - a, dd = d, q;
+            q = dd > 0 ? (span > 0 ? (span - 1) / dd + 1 : 0) : (span < 0 ? (-span - 1) / -dd + 1 : 0);
+            if (q > (1 << 28)) ec_fail_node(g, node, "range too large");
+            n = (int64_t)q;
+        }
         s = ec_shape_make(1, &n);
         data = ec_alloc((size_t)(n * es) + 1);
         for (i = 0; i < n; i++) {
             int32_t w[2];
-            fill_bits_of(dt, (double)(a + i * d), fb);
-            if (dt == EC_DT_INT64) { int64_t v = a + i * d; memcpy((char *)data + i * es, &v, 8); continue; }
+            int64_t v = (int64_t)((__int128)a + (__int128)i * d);
+            fill_bits_of(dt, (double)v, fb);
+            if (dt == EC_DT_INT64) { memcpy((char *)data + i * es, &v, 8); continue; }
             w[0] = (int32_t)fb[0]; w[1] = (int32_t)fb[1];
             memcpy((char *)data + i * es, w, (size_t)es);
         }
@@ -1224,6 +1243,7 @@ static void infer_eyelike(ec_graph *g, int node)
     data = alloc_numel(g, node, &x->shape, dt);
     fill_bits_of(dt, 1.0, fb);
     w[0] = (int32_t)fb[0]; w[1] = (int32_t)fb[1];
+    if (k > x->shape.dim[1] || k < -x->shape.dim[0]) k = x->shape.dim[1]; /* no diagonal */
     for (r = 0; r < x->shape.dim[0]; r++) {
         c = r + k;
         if (c >= 0 && c < x->shape.dim[1]) memcpy(data + (r * x->shape.dim[1] + c) * es, w, (size_t)es);
@@ -1608,6 +1628,7 @@ static void infer_resize(ec_graph *g, int node)
     ec_value *x = need_in(g, node, 0);
     resize_plan p;
     resize_plan_make(g, node, &p);
+    if (numel(x) == 0 && prod(p.out, 0, p.rank) > 0) ec_fail_node(g, node, "cannot resize an empty tensor");
     if (p.mode != RS_NEAREST && x->dtype != EC_DT_FLOAT)
         ec_fail_node(g, node, "linear and cubic resize support float only, not %s", ec_dtype_name(x->dtype));
     set_out_shape(g, node, 0, x->dtype, p.rank, p.out);
@@ -1627,9 +1648,11 @@ static bool resize_coord(const resize_plan *p, int d, int64_t o, int64_t in, dou
         if (ow == 1) *xo = (r1 - r0) * (double)(in - 1) / 2;
         else *xo = x * (r1 - r0) * (double)(in - 1) / (ow - 1);
         *xo += r0 * (double)(in - 1);
-        return !(*xo < 0 || *xo > (double)(in - 1));
+        return *xo >= 0 && *xo <= (double)(in - 1); /* false for NaN too */
     default: *xo = (x + 0.5) / s - 0.5; break;
     }
+    if (!(*xo > -1e9)) *xo = -1e9; /* also NaN */
+    if (*xo > 1e9) *xo = 1e9;
     return true;
 }
 
