@@ -61,8 +61,9 @@ static void ec_red_zero(int32_t *idx, int32_t n)
     for (a = 0; a < n; a++) idx[a] = 0;
 }
 
-/* Float dtypes: accumulate in double. */
-#define EC_REDUCE_FLOAT(SUF, T) \
+/* Float dtypes: arithmetic in T itself (single-precision FPUs have no double),
+ * with the math functions of T: EXP LOG SQRT FABS. */
+#define EC_REDUCE_FLOAT(SUF, T, EXP, LOG, SQRT, FABS) \
 void ec_reduce_##SUF(T *y, const T *x, int32_t op, int32_t rank, \
                      const int32_t *dims, const int32_t *reduced) \
 { \
@@ -71,54 +72,54 @@ void ec_reduce_##SUF(T *y, const T *x, int32_t op, int32_t rank, \
     ec_red_init(&s, rank, dims, reduced); \
     ec_red_zero(kidx, s.nk); \
     for (o = 0; o < s.nout; o++) { \
-        double acc = 0.0, m = -INFINITY; \
+        T acc = 0, m = -(T)INFINITY; \
         int32_t off = base; \
         ec_red_zero(ridx, s.nr); \
         if (op == EC_REDUCE_MAX || op == EC_REDUCE_LOGSUMEXP) { \
             for (r = 0; r < s.nred; r++) { \
-                double v = (double)x[off]; \
+                T v = x[off]; \
                 if (v > m || v != v) m = v; \
                 if (m != m) break; \
                 off = ec_red_next(s.nr, s.rd, s.rs, ridx, off); \
             } \
             acc = m; \
-            if (op == EC_REDUCE_LOGSUMEXP && m > -INFINITY && m < INFINITY) { \
-                double sum = 0.0; \
+            if (op == EC_REDUCE_LOGSUMEXP && m > -(T)INFINITY && m < (T)INFINITY) { \
+                T sum = 0; \
                 off = base; \
                 ec_red_zero(ridx, s.nr); \
                 for (r = 0; r < s.nred; r++) { \
-                    sum += exp((double)x[off] - m); \
+                    sum += EXP(x[off] - m); \
                     off = ec_red_next(s.nr, s.rd, s.rs, ridx, off); \
                 } \
-                acc = m + log(sum); \
+                acc = m + LOG(sum); \
             } \
         } else if (op == EC_REDUCE_MIN) { \
-            acc = INFINITY; \
+            acc = (T)INFINITY; \
             for (r = 0; r < s.nred; r++) { \
-                double v = (double)x[off]; \
+                T v = x[off]; \
                 if (v < acc || v != v) acc = v; \
                 if (acc != acc) break; \
                 off = ec_red_next(s.nr, s.rd, s.rs, ridx, off); \
             } \
         } else if (op == EC_REDUCE_PROD) { \
-            acc = 1.0; \
+            acc = 1; \
             for (r = 0; r < s.nred; r++) { \
-                acc *= (double)x[off]; \
+                acc *= x[off]; \
                 off = ec_red_next(s.nr, s.rd, s.rs, ridx, off); \
             } \
         } else { \
             for (r = 0; r < s.nred; r++) { \
-                double v = (double)x[off]; \
-                if (op == EC_REDUCE_L1) v = fabs(v); \
+                T v = x[off]; \
+                if (op == EC_REDUCE_L1) v = FABS(v); \
                 else if (op == EC_REDUCE_L2 || op == EC_REDUCE_SUMSQUARE) v = v * v; \
                 acc += v; \
                 off = ec_red_next(s.nr, s.rd, s.rs, ridx, off); \
             } \
-            if (op == EC_REDUCE_MEAN) acc = s.nred ? acc / (double)s.nred : NAN; \
-            else if (op == EC_REDUCE_L2) acc = sqrt(acc); \
-            else if (op == EC_REDUCE_LOGSUM) acc = log(acc); \
+            if (op == EC_REDUCE_MEAN) acc = s.nred ? acc / (T)s.nred : (T)NAN; \
+            else if (op == EC_REDUCE_L2) acc = SQRT(acc); \
+            else if (op == EC_REDUCE_LOGSUM) acc = LOG(acc); \
         } \
-        y[o] = (T)acc; \
+        y[o] = acc; \
         base = ec_red_next(s.nk, s.kd, s.ks, kidx, base); \
     } \
 }
@@ -179,7 +180,7 @@ void ec_reduce_##SUF(T *y, const T *x, int32_t op, int32_t rank, \
                     sum += exp(ec_red_dbl_##SUF(x[off]) - dm); \
                     off = ec_red_next(s.nr, s.rd, s.rs, ridx, off); \
                 } \
-                res = ec_red_clamp_##SUF(s.nred ? dm + log(sum) : -INFINITY); \
+                res = ec_red_clamp_##SUF(s.nred ? dm + log(sum) : -(double)INFINITY); \
             } \
         } else if (op == EC_REDUCE_PROD) { \
             uint64_t acc = 1; \
@@ -216,8 +217,8 @@ void ec_reduce_##SUF(T *y, const T *x, int32_t op, int32_t rank, \
     } \
 }
 
-EC_REDUCE_FLOAT(f32, float)
-EC_REDUCE_FLOAT(f64, double)
+EC_REDUCE_FLOAT(f32, float, expf, logf, sqrtf, fabsf)
+EC_REDUCE_FLOAT(f64, double, exp, log, sqrt, fabs)
 EC_REDUCE_INT(s8, int8_t, 1, INT8_MIN, INT8_MAX)
 EC_REDUCE_INT(u8, uint8_t, 0, 0, UINT8_MAX)
 EC_REDUCE_INT(s16, int16_t, 1, INT16_MIN, INT16_MAX)
@@ -263,17 +264,17 @@ EC_ARG_BOTH(u64, uint64_t)
 /* ---- Softmax / LogSoftmax / Hardmax ---------------------------------------- */
 /* MODE 0 softmax, 1 logsoftmax, 2 hardmax; reads every x of a row before it
  * writes the same position of y, so y may be x. */
-#define EC_SOFTMAX(NAME, SUF, T, MODE) \
+#define EC_SOFTMAX(NAME, SUF, T, MODE, EXP, LOG) \
 void ec_##NAME##_##SUF(T *y, const T *x, int32_t outer, int32_t n, int32_t inner) \
 { \
     int32_t o, i, j; \
     for (o = 0; o < outer; o++) { \
         for (i = 0; i < inner; i++) { \
             int64_t b = (int64_t)o * n * inner + i; \
-            double m = -INFINITY, sum = 0.0; \
+            T m = -(T)INFINITY, sum = 0; \
             int32_t bi = 0; \
             for (j = 0; j < n; j++) { \
-                double v = (double)x[b + (int64_t)j * inner]; \
+                T v = x[b + (int64_t)j * inner]; \
                 if (v > m || (v != v && m == m)) { m = v; bi = j; } \
             } \
             if (MODE == 2) { \
@@ -281,23 +282,24 @@ void ec_##NAME##_##SUF(T *y, const T *x, int32_t outer, int32_t n, int32_t inner
                 continue; \
             } \
             for (j = 0; j < n; j++) { \
-                double e = exp((double)x[b + (int64_t)j * inner] - m); \
+                T e = EXP(x[b + (int64_t)j * inner] - m); \
                 sum += e; \
-                if (MODE == 0) y[b + (int64_t)j * inner] = (T)e; \
+                if (MODE == 0) y[b + (int64_t)j * inner] = e; \
             } \
             if (MODE == 0) { \
-                for (j = 0; j < n; j++) y[b + (int64_t)j * inner] = (T)((double)y[b + (int64_t)j * inner] / sum); \
+                for (j = 0; j < n; j++) y[b + (int64_t)j * inner] /= sum; \
             } else { \
-                double lse = m + log(sum); \
-                for (j = 0; j < n; j++) y[b + (int64_t)j * inner] = (T)((double)x[b + (int64_t)j * inner] - lse); \
+                T lse = m + LOG(sum); \
+                for (j = 0; j < n; j++) y[b + (int64_t)j * inner] = x[b + (int64_t)j * inner] - lse; \
             } \
         } \
     } \
 }
-#define EC_SOFTMAX_ALL(SUF, T) \
-    EC_SOFTMAX(softmax, SUF, T, 0) EC_SOFTMAX(logsoftmax, SUF, T, 1) EC_SOFTMAX(hardmax, SUF, T, 2)
-EC_SOFTMAX_ALL(f32, float)
-EC_SOFTMAX_ALL(f64, double)
+#define EC_SOFTMAX_ALL(SUF, T, EXP, LOG) \
+    EC_SOFTMAX(softmax, SUF, T, 0, EXP, LOG) EC_SOFTMAX(logsoftmax, SUF, T, 1, EXP, LOG) \
+    EC_SOFTMAX(hardmax, SUF, T, 2, EXP, LOG)
+EC_SOFTMAX_ALL(f32, float, expf, logf)
+EC_SOFTMAX_ALL(f64, double, exp, log)
 
 /* ---- CumSum ----------------------------------------------------------------- */
 /* ACC is the accumulator type (unsigned for integers, so sums wrap). */
@@ -336,7 +338,7 @@ void ec_cumsum_dyn_##SUF(T *y, const T *x, const void *axis, int32_t axis_s64, \
     for (k = (int32_t)a + 1; k < rank; k++) inner *= dims[k]; \
     ec_cumsum_##SUF(y, x, exclusive, reverse, outer, dims[a], inner); \
 }
-EC_CUMSUM(f32, float, double)
+EC_CUMSUM(f32, float, float)
 EC_CUMSUM(f64, double, double)
 EC_CUMSUM(s32, int32_t, uint32_t)
 EC_CUMSUM(u32, uint32_t, uint32_t)
@@ -393,65 +395,65 @@ EC_TOPK(u64, uint64_t)
 /* Both kernels: per (i, j) the class t and its weight w (0 when ignored or out
  * of range); loss = -logp(t) * w; then the reduction. SCE computes logp from
  * the scores column (max, log-sum-exp) and writes log_prob when asked. */
-#define EC_LOSS(SUF, T, TSUF, TI) \
+#define EC_LOSS(SUF, T, TSUF, TI, EXP, LOG) \
 void ec_nllloss_##SUF##_##TSUF(T *y, const T *x, const TI *target, const T *weight, \
                                int32_t reduction, int32_t has_ignore, int32_t ignore_index, \
                                int32_t n, int32_t c, int32_t d) \
 { \
     int32_t i, j; \
-    double sum = 0.0, wsum = 0.0; \
+    T sum = 0, wsum = 0; \
     for (i = 0; i < n; i++) { \
         for (j = 0; j < d; j++) { \
             int64_t q = (int64_t)i * d + j; \
             int64_t t = (int64_t)target[q]; \
-            double w = 0.0, l = 0.0; \
+            T w = 0, l = 0; \
             if (!(has_ignore && t == ignore_index) && t >= 0 && t < c) { \
-                w = weight ? (double)weight[t] : 1.0; \
-                l = -(double)x[((int64_t)i * c + t) * d + j] * w; \
+                w = weight ? weight[t] : (T)1; \
+                l = -x[((int64_t)i * c + t) * d + j] * w; \
             } \
-            if (reduction == EC_LOSS_NONE) y[q] = (T)l; \
+            if (reduction == EC_LOSS_NONE) y[q] = l; \
             sum += l; \
             wsum += w; \
         } \
     } \
-    if (reduction == EC_LOSS_SUM) y[0] = (T)sum; \
-    else if (reduction == EC_LOSS_MEAN) y[0] = (T)(sum / wsum); \
+    if (reduction == EC_LOSS_SUM) y[0] = sum; \
+    else if (reduction == EC_LOSS_MEAN) y[0] = sum / wsum; \
 } \
 void ec_sce_loss_##SUF##_##TSUF(T *y, T *log_prob, const T *x, const TI *target, \
                                 const T *weight, int32_t reduction, int32_t has_ignore, \
                                 int32_t ignore_index, int32_t n, int32_t c, int32_t d) \
 { \
     int32_t i, j, k; \
-    double sum = 0.0, wsum = 0.0; \
+    T sum = 0, wsum = 0; \
     for (i = 0; i < n; i++) { \
         for (j = 0; j < d; j++) { \
             const T *p = x + (int64_t)i * c * d + j; \
             int64_t q = (int64_t)i * d + j; \
             int64_t t = (int64_t)target[q]; \
-            double m = -INFINITY, se = 0.0, lse, w = 0.0, l = 0.0; \
+            T m = -(T)INFINITY, se = 0, lse, w = 0, l = 0; \
             for (k = 0; k < c; k++) { \
-                double v = (double)p[(int64_t)k * d]; \
+                T v = p[(int64_t)k * d]; \
                 if (v > m || (v != v && m == m)) m = v; \
             } \
-            for (k = 0; k < c; k++) se += exp((double)p[(int64_t)k * d] - m); \
-            lse = m + log(se); \
+            for (k = 0; k < c; k++) se += EXP(p[(int64_t)k * d] - m); \
+            lse = m + LOG(se); \
             if (!(has_ignore && t == ignore_index) && t >= 0 && t < c) { \
-                w = weight ? (double)weight[t] : 1.0; \
-                l = -((double)p[t * d] - lse) * w; \
+                w = weight ? weight[t] : (T)1; \
+                l = -(p[t * d] - lse) * w; \
             } \
             if (log_prob) { \
                 T *lp = log_prob + (int64_t)i * c * d + j; \
-                for (k = 0; k < c; k++) lp[(int64_t)k * d] = (T)((double)p[(int64_t)k * d] - lse); \
+                for (k = 0; k < c; k++) lp[(int64_t)k * d] = p[(int64_t)k * d] - lse; \
             } \
-            if (reduction == EC_LOSS_NONE) y[q] = (T)l; \
+            if (reduction == EC_LOSS_NONE) y[q] = l; \
             sum += l; \
             wsum += w; \
         } \
     } \
-    if (reduction == EC_LOSS_SUM) y[0] = (T)sum; \
-    else if (reduction == EC_LOSS_MEAN) y[0] = (T)(sum / wsum); \
+    if (reduction == EC_LOSS_SUM) y[0] = sum; \
+    else if (reduction == EC_LOSS_MEAN) y[0] = sum / wsum; \
 }
-EC_LOSS(f32, float, s32, int32_t)
-EC_LOSS(f32, float, s64, int64_t)
-EC_LOSS(f64, double, s32, int32_t)
-EC_LOSS(f64, double, s64, int64_t)
+EC_LOSS(f32, float, s32, int32_t, expf, logf)
+EC_LOSS(f32, float, s64, int64_t, expf, logf)
+EC_LOSS(f64, double, s32, int32_t, exp, log)
+EC_LOSS(f64, double, s64, int64_t, exp, log)
