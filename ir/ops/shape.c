@@ -59,7 +59,9 @@ static int64_t prod(const int64_t *d, int from, int to)
     int i;
     for (i = from; i < to; i++) {
         if (d[i] < 0) return -1;
-        p = (int64_t)ec_mul_size((size_t)p, (size_t)d[i]);
+        size_t q = ec_mul_size((size_t)p, (size_t)d[i]);
+        if (q > (size_t)INT64_MAX / 16) ec_fail("tensor of %zu elements is too large", q);
+        p = (int64_t)q;
     }
     return p;
 }
@@ -944,7 +946,8 @@ static void infer_tile(ec_graph *g, int node)
     need_static(g, node, x);
     for (i = 0; i < n; i++) {
         if (rep[i] < 0) ec_fail_node(g, node, "negative repeat");
-        s.dim[i] = (int64_t)ec_mul_size((size_t)x->shape.dim[i], (size_t)rep[i]);
+        if (rep[i] > 0 && x->shape.dim[i] > ((int64_t)1 << 40) / rep[i]) ec_fail_node(g, node, "output too large");
+        s.dim[i] = x->shape.dim[i] * rep[i];
         s.sym[i] = NULL;
     }
     ec_set_out(g, node, 0, x->dtype, &s);
@@ -1193,7 +1196,7 @@ static void infer_range(ec_graph *g, int node)
         double a = ec_const_double(st, 0), b = ec_const_double(li, 0), d = ec_const_double(de, 0), c;
         if (d == 0) ec_fail_node(g, node, "delta must not be 0");
         c = ceil((b - a) / d);
-        if (!(c < (double)(1 << 28))) ec_fail_node(g, node, "range too large");
+        if (!(c < (double)(1 << 28))) ec_fail_node(g, node, "range length %g is not finite or too large", c);
         n = c > 0 ? (int64_t)c : 0;
         s = ec_shape_make(1, &n);
         data = ec_alloc((size_t)(n * es) + 1);
@@ -1287,10 +1290,17 @@ static void infer_nonzero(ec_graph *g, int node)
 
 /* ---- Trilu, DepthToSpace, SpaceToDepth, OneHot, Compress, ReverseSequence */
 
+/* k, clamped to where it still changes the result (so it fits int32). */
 static int64_t trilu_k(ec_graph *g, int node)
 {
+    const ec_value *x = need_in(g, node, 0), *kv;
+    int64_t k, lim;
     if (!ec_in(g, node, 1)) return 0;
-    return ec_const_int(ec_need_const(g, node, 1), 0);
+    kv = ec_need_const(g, node, 1);
+    if (numel(kv) != 1) ec_fail_node(g, node, "k must be a scalar");
+    k = ec_const_int(kv, 0);
+    lim = x->shape.rank >= 2 ? x->shape.dim[x->shape.rank - 1] + x->shape.dim[x->shape.rank - 2] + 1 : 1;
+    return k > lim ? lim : k < -lim ? -lim : k;
 }
 
 static void infer_trilu(ec_graph *g, int node)
@@ -1299,7 +1309,7 @@ static void infer_trilu(ec_graph *g, int node)
     int64_t k;
     if (x->shape.rank < 2) ec_fail_node(g, node, "input must have rank >= 2");
     k = trilu_k(g, node);
-    if (k < INT32_MIN / 2 || k > INT32_MAX / 2) ec_fail_node(g, node, "k out of range");
+    if (k < INT32_MIN / 2 || k > INT32_MAX / 2) ec_fail_node(g, node, "matrix too large");
     ec_set_out(g, node, 0, x->dtype, &x->shape);
 }
 
