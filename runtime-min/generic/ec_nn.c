@@ -40,6 +40,13 @@ static void unflatten(int32_t f, const int32_t *d, int32_t n, int32_t *pos)
     }
 }
 
+/* y[i] += a * x[i], i < n; y and x do not overlap (vectorizes). */
+static void axpy_f32(float *restrict y, const float *restrict x, float a, int32_t n)
+{
+    int32_t i;
+    for (i = 0; i < n; i++) y[i] += a * x[i];
+}
+
 /* ---- convolution --------------------------------------------------------- */
 
 /* For each (n, m) output plane: bias, then for every input channel of the group
@@ -87,7 +94,8 @@ void ec_conv_f32(float *y, const float *x, const float *w, const float *b,
                         if (ok) {
                             const float *xr = xi + (size_t)xoff * (size_t)in[last];
                             const int32_t s = st[last];
-                            for (o = lo; o < hi; o++) yr[o] += wv * xr[o * s + off];
+                            if (s == 1) axpy_f32(yr + lo, xr + lo + off, wv, hi - lo);
+                            else for (o = lo; o < hi; o++) yr[o] += wv * xr[o * s + off];
                         }
                         /* next output row */
                         for (i = last - 1; i >= 0; i--) {
@@ -148,7 +156,8 @@ void ec_conv_transpose_f32(float *y, const float *x, const float *w, const float
                             float *yr = yo + (size_t)yoff * (size_t)out[last];
                             const float *xr = xi + (size_t)r * (size_t)ilast;
                             const int32_t s = st[last];
-                            for (q = lo; q < hi; q++) yr[q * s + off] += wv * xr[q];
+                            if (s == 1) axpy_f32(yr + lo + off, xr + lo, wv, hi - lo);
+                            else for (q = lo; q < hi; q++) yr[q * s + off] += wv * xr[q];
                         }
                         for (i = last - 1; i >= 0; i--) {
                             if (++ipos[i] < in[i]) break;
@@ -524,6 +533,20 @@ void ec_mvn_f32(float *y, const float *x, int32_t rank, const int32_t *p)
 /* y = alpha * A' B' + beta * C. Loop order i-k-j (rows of B streamed) unless B
  * is transposed, then i-j-k (dot products of contiguous rows). */
 #define EC_GEMM(T, SUF) \
+static void axpy_##SUF##_row(T *restrict y, const T *restrict x, T a, int32_t n) \
+{ \
+    int32_t i; \
+    for (i = 0; i < n; i++) y[i] += a * x[i]; \
+} \
+\
+static T dot_##SUF(const T *restrict a, const T *restrict b, int32_t n) \
+{ \
+    T s = 0; \
+    int32_t i; \
+    for (i = 0; i < n; i++) s += a[i] * b[i]; \
+    return s; \
+} \
+\
 static void gemm_##SUF(T *y, const T *a, const T *b, const T *c, int32_t M, int32_t N, \
                        int32_t K, int32_t ta, int32_t tb, T alpha, T beta, int32_t csm, \
                        int32_t csn) \
@@ -540,8 +563,7 @@ static void gemm_##SUF(T *y, const T *a, const T *b, const T *c, int32_t M, int3
             for (k = 0; k < K; k++) { \
                 const T aik = alpha * (ta ? a[(size_t)k * (size_t)M + (size_t)i] \
                                           : a[(size_t)i * (size_t)K + (size_t)k]); \
-                const T *br = b + (size_t)k * (size_t)N; \
-                for (j = 0; j < N; j++) yr[j] += aik * br[j]; \
+                axpy_##SUF##_row(yr, b + (size_t)k * (size_t)N, aik, N); \
             } \
         } else { \
             for (j = 0; j < N; j++) { \
@@ -550,8 +572,7 @@ static void gemm_##SUF(T *y, const T *a, const T *b, const T *c, int32_t M, int3
                 if (ta) { \
                     for (k = 0; k < K; k++) s += a[(size_t)k * (size_t)M + (size_t)i] * br[k]; \
                 } else { \
-                    const T *ar = a + (size_t)i * (size_t)K; \
-                    for (k = 0; k < K; k++) s += ar[k] * br[k]; \
+                    s = dot_##SUF(a + (size_t)i * (size_t)K, br, K); \
                 } \
                 yr[j] += alpha * s; \
             } \
