@@ -411,19 +411,20 @@ void ec_batchnorm_f32(float *y, const float *x, const float *scale, const float 
     }
 }
 
-/* mean and 1/sqrt(variance + eps) of n floats, accumulated in double */
+/* mean and 1/sqrt(variance + eps) of n floats (two passes, in float: no
+ * double arithmetic on single-precision FPUs) */
 static void moments(const float *x, int32_t n, float eps, float *mean, float *invstd)
 {
-    double sum = 0.0, sq = 0.0, mu;
+    float sum = 0.0f, sq = 0.0f, mu;
     int32_t i;
     for (i = 0; i < n; i++) sum += x[i];
-    mu = n > 0 ? sum / n : 0.0;
+    mu = n > 0 ? sum / (float)n : 0.0f;
     for (i = 0; i < n; i++) {
-        double d = x[i] - mu;
+        float d = x[i] - mu;
         sq += d * d;
     }
-    *mean = (float)mu;
-    *invstd = (float)(1.0 / sqrt((n > 0 ? sq / n : 0.0) + (double)eps));
+    *mean = mu;
+    *invstd = 1.0f / sqrtf((n > 0 ? sq / (float)n : 0.0f) + eps);
 }
 
 void ec_instancenorm_f32(float *y, const float *x, const float *scale, const float *bias,
@@ -512,18 +513,17 @@ void ec_mvn_f32(float *y, const float *x, int32_t rank, const int32_t *p)
     if (nkeep == 0 || nred == 0) return;
     for (k = 0; k < nkeep; k++) {
         const size_t base = sub_offset(k, rank, dims, red, 0);
-        double sum = 0.0, sq = 0.0, mu, sd;
+        float sum = 0.0f, sq = 0.0f, mu, sd;
+        for (r = 0; r < nred; r++) sum += x[base + sub_offset(r, rank, dims, red, 1)];
+        mu = sum / (float)nred;
         for (r = 0; r < nred; r++) {
-            double v = x[base + sub_offset(r, rank, dims, red, 1)];
-            sum += v;
-            sq += v * v;
+            float d = x[base + sub_offset(r, rank, dims, red, 1)] - mu;
+            sq += d * d;
         }
-        mu = sum / nred;
-        sd = sq / nred - mu * mu;
-        sd = sqrt(sd > 0.0 ? sd : 0.0);
+        sd = sqrtf(sq / (float)nred) + 1e-9f;
         for (r = 0; r < nred; r++) {
             size_t o = base + sub_offset(r, rank, dims, red, 1);
-            y[o] = (float)((x[o] - mu) / (sd + 1e-9));
+            y[o] = (x[o] - mu) / sd;
         }
     }
 }
