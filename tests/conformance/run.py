@@ -578,11 +578,48 @@ def read_list(path):
     return out
 
 
+def edgec_root(exe):
+    """The source tree edgec would find from its own location (runtime-min/)."""
+    d = os.path.dirname(os.path.realpath(exe))
+    while True:
+        if os.path.isfile(os.path.join(d, "runtime-min", "include", "ec_rt.h")):
+            return d
+        up = os.path.dirname(d)
+        if up == d:
+            return None
+        d = up
+
+
+def snapshot_edgec(exe, out):
+    """Copy edgec to OUT/bin/edgec, so that a rebuild of build/edgec during the
+    run (other people run make too) cannot fail or mix versions."""
+    dst_dir = os.path.join(out, "bin")
+    os.makedirs(dst_dir, exist_ok=True)
+    dst = os.path.join(dst_dir, os.path.basename(exe))
+    for _ in range(20):
+        try:
+            with open(exe, "rb") as f:
+                head = f.read(4)
+            st1 = os.stat(exe)
+            shutil.copy2(exe, dst + ".tmp")
+            st2 = os.stat(exe)
+            if st1.st_mtime == st2.st_mtime and st1.st_size == st2.st_size \
+                    and os.access(exe, os.X_OK) and (head == b"\x7fELF" or head[:2] == b"#!"):
+                os.replace(dst + ".tmp", dst)
+                return dst
+        except OSError:
+            pass
+        time.sleep(3)   # being relinked
+    raise SystemExit("run.py: cannot take a stable copy of %s" % exe)
+
+
 def main():
     ap = argparse.ArgumentParser(
         description=__doc__,
         epilog="Results go to OUT/results.tsv and OUT/summary.md. "
-               "Exit status 1 only with --check when a selected test does not pass.",
+               "Exit status 1 only with --check when a selected test does not pass. "
+               "edgec is copied to OUT/bin/ first (EDGEC_ROOT set to its source tree), "
+               "so rebuilding it during a run is harmless.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--edgec", default=os.path.join(ROOT, "build", "edgec"),
                     help="the compiler to test (default: build/edgec of this tree)")
@@ -616,6 +653,9 @@ def main():
         print("run.py: %s does not exist (run make first)" % args.edgec, file=sys.stderr)
         return 2
     args.edgec = os.path.abspath(args.edgec)
+    root = edgec_root(args.edgec)
+    if root and not os.environ.get("EDGEC_ROOT"):
+        os.environ["EDGEC_ROOT"] = root
     args.out = os.path.abspath(args.out)
     tests = discover(args.data)
     if not tests:
@@ -638,6 +678,7 @@ def main():
         tests = [t for t in tests if rx.search(t)]
         full = False
     os.makedirs(args.out, exist_ok=True)
+    args.edgec = snapshot_edgec(args.edgec, args.out)
     if args.objcache:
         args.objcache = os.path.join(args.out, "objcache")
         shutil.rmtree(args.objcache, ignore_errors=True)
