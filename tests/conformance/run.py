@@ -282,6 +282,8 @@ def reason_key(detail):
     s = re.sub(r"^edgec:\s*", "", detail)
     s = re.sub(r"^TEST/model\.onnx:\s*", "", s)
     s = re.sub(r"\bnode \d+ '[^']*'\s*", "", s)
+    s = re.sub(r"\binput '[^']*':", "input '...':", s)
+    s = re.sub(r"'[^']{25,}'", "'...'", s)   # long generated value names
     return s
 
 
