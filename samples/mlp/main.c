@@ -2,7 +2,7 @@
  * ref_data.h and compare the logits with PyTorch's.
  *
  *   build/edgec samples/mlp/mlp.onnx -o build/demo/mlp --name mlp
- *   cc -std=c99 -I build/demo/mlp -I samples/mlp build/demo/mlp/\*.c samples/mlp/main.c -lm
+ *   cc -std=c99 -I build/demo/mlp -I samples/mlp <every .c in build/demo/mlp> samples/mlp/main.c -lm
  *
  * Exits 0 when every logit is within TOLERANCE of PyTorch's and the generated code returned 0
  * for every input; 1 otherwise. (`make demo` does all of this.)
