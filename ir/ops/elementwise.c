@@ -135,6 +135,41 @@ static ec_shape bcast_inputs(ec_graph *g, int node, int first, int count)
     return out;
 }
 
+/* Names of the op codes, shown next to the number in generated code. */
+static const char *const un_names[] = {
+    "EC_UN_IDENTITY", "EC_UN_ABS", "EC_UN_NEG", "EC_UN_SIGN", "EC_UN_RELU", "EC_UN_NOT",
+    "EC_UN_SQRT", "EC_UN_EXP", "EC_UN_LOG", "EC_UN_RECIPROCAL", "EC_UN_FLOOR", "EC_UN_CEIL",
+    "EC_UN_ROUND", "EC_UN_SIN", "EC_UN_COS", "EC_UN_TAN", "EC_UN_ASIN", "EC_UN_ACOS",
+    "EC_UN_ATAN", "EC_UN_SINH", "EC_UN_COSH", "EC_UN_ASINH", "EC_UN_ACOSH", "EC_UN_ATANH",
+    "EC_UN_ERF", "EC_UN_SIGMOID", "EC_UN_TANH", "EC_UN_LEAKY_RELU", "EC_UN_ELU", "EC_UN_SELU",
+    "EC_UN_CELU", "EC_UN_HARD_SIGMOID", "EC_UN_HARD_SWISH", "EC_UN_SOFTPLUS", "EC_UN_SOFTSIGN",
+    "EC_UN_THRESHOLDED_RELU", "EC_UN_SHRINK", "EC_UN_CLIP", "EC_UN_DIV_SCALAR"
+};
+static const char *const bin_names[] = {
+    "EC_BIN_ADD", "EC_BIN_SUB", "EC_BIN_MUL", "EC_BIN_DIV", "EC_BIN_MOD", "EC_BIN_FMOD",
+    "EC_BIN_MAX", "EC_BIN_MIN", "EC_BIN_PRELU", "EC_BIN_AND", "EC_BIN_OR", "EC_BIN_XOR",
+    "EC_BIN_SHL", "EC_BIN_SHR"
+};
+static const char *const cmp_names[] = { "EC_CMP_EQ", "EC_CMP_LT", "EC_CMP_GT", "EC_CMP_LE", "EC_CMP_GE" };
+static const char *const fc_names[] = {
+    "EC_FC_ISNAN", "EC_FC_ISINF", "EC_FC_ISPOSINF", "EC_FC_ISNEGINF", "EC_FC_NONE"
+};
+_Static_assert(sizeof un_names / sizeof un_names[0] == EC_UN_DIV_SCALAR + 1, "un_names");
+_Static_assert(sizeof bin_names / sizeof bin_names[0] == EC_BIN_SHR + 1, "bin_names");
+_Static_assert(sizeof cmp_names / sizeof cmp_names[0] == EC_CMP_GE + 1, "cmp_names");
+_Static_assert(sizeof fc_names / sizeof fc_names[0] == EC_FC_NONE + 1, "fc_names");
+
+/* An int argument that is an op code: "op EC_UN_RELU" in the generated comment. */
+static void arg_code(ec_call *c, const char *const *names, int code)
+{
+    ec_arg_int(c, ec_fmt("op %s", names[code]), code);
+}
+
+static void arg_dtype(ec_call *c, const char *name, ec_dtype t)
+{
+    ec_arg_int(c, ec_fmt("%s %s", name, ec_dtype_name(t)), t);
+}
+
 /* Broadcast plan: collapsed output dims and per-input strides. */
 typedef struct {
     int rank;
@@ -265,7 +300,7 @@ static void emit_unary(ec_graph *g, int node, ec_lowering *L, int y, int x, int 
     ec_call *c = ec_emit(L, kname("ec_unary", g->values.a[y].dtype));
     ec_arg_out(c, "y", y);
     ec_arg_in(c, "x", x);
-    ec_arg_int(c, "op", code);
+    arg_code(c, un_names, code);
     ec_arg_int(c, "n", numel32(g, node, &g->values.a[y].shape));
     ec_arg_float(c, "alpha", alpha);
     ec_arg_float(c, "beta", beta);
@@ -339,7 +374,7 @@ static void lower_fclass(ec_graph *g, int node, ec_lowering *L)
     c = ec_emit(L, kname("ec_fclass", g->values.a[x].dtype));
     ec_arg_out(c, "y", y);
     ec_arg_in(c, "x", x);
-    ec_arg_int(c, "op", code);
+    arg_code(c, fc_names, code);
     ec_arg_int(c, "n", numel32(g, node, &g->values.a[y].shape));
 }
 
@@ -379,7 +414,7 @@ static void lower_cast(ec_graph *g, int node, ec_lowering *L)
     ec_call *c = ec_emit(L, kname("ec_cast", g->values.a[y].dtype));
     ec_arg_out(c, "y", y);
     ec_arg_in(c, "x", x);
-    ec_arg_int(c, "x_dtype", g->values.a[x].dtype);
+    arg_dtype(c, "x_dtype", g->values.a[x].dtype);
     ec_arg_int(c, "n", numel32(g, node, &g->values.a[y].shape));
 }
 
@@ -469,7 +504,7 @@ static void emit_binary(ec_graph *g, int node, ec_lowering *L, const char *base,
     ec_arg_out(c, "y", y);
     ec_arg_in(c, "a", a);
     ec_arg_in(c, "b", b);
-    ec_arg_int(c, "op", code);
+    arg_code(c, strncmp(base, "ec_compare", 10) == 0 ? cmp_names : bin_names, code);
     arg_plan(c, &p, 2, names);
     (void)node;
 }
@@ -510,7 +545,7 @@ static void lower_pow(ec_graph *g, int node, ec_lowering *L)
     ec_arg_out(c, "y", y);
     ec_arg_in(c, "a", a);
     ec_arg_in(c, "b", b);
-    ec_arg_int(c, "b_dtype", g->values.a[b].dtype);
+    arg_dtype(c, "b_dtype", g->values.a[b].dtype);
     arg_plan(c, &p, 2, names);
 }
 
