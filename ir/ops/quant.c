@@ -1,10 +1,857 @@
-/* quant.c - ops of the quant family: shape inference, lowering, kernel table. */
+/* quant.c - ops of the quant family: shape inference, lowering, kernel table.
+ *
+ *   QuantizeLinear          ec_quantize_linear_{f32,s32}_{u8,s8}   (per tensor / per axis)
+ *   DequantizeLinear        ec_dequantize_linear_{u8,s8,s32}       (per tensor / per axis)
+ *   DynamicQuantizeLinear   ec_dynamic_quantize_linear_u8
+ *   MatMulInteger           ec_matmul_integer_<a><b>               int32 out
+ *   ConvInteger             ec_conv_integer_<x><w>                 int32 out
+ *   QLinearMatMul           ec_qlinear_matmul[_rt]_<a><b><y>
+ *   QLinearConv             ec_qlinear_conv[_rt]_<x><w><y>
+ *
+ * The integer ops never go through float: int32 accumulation, then for the
+ * QLinear ops a fixed-point requantization (ec_quant.h). When the three
+ * scales are compile-time constants the (multiplier, shift) pairs are
+ * computed here with the runtime's own ec_quant_multiplier() and passed as an
+ * int32 array; otherwise the _rt kernels compute them at the start of the call
+ * (same function, same bits).
+ *
+ * Conv geometry (auto_pad, pads, strides, dilations) follows nn.c's rules for
+ * Conv, and the kernels take ec_nn.h's window parameter layout.
+ */
+#include <math.h>
+#include <string.h>
 #include "ir.h"
+#include "ec_quant.h"
+
+#define NODE(g, n) (&(g)->nodes.a[(n)])
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static int in_id(ec_graph *g, int node, int k)
+{
+    const ec_node *n = NODE(g, node);
+    return k < n->nin ? n->in[k] : -1;
+}
+
+static int out_id(ec_graph *g, int node, int k)
+{
+    const ec_node *n = NODE(g, node);
+    return k < n->nout ? n->out[k] : -1;
+}
+
+static ec_value *need_in(ec_graph *g, int node, int k, const char *what)
+{
+    ec_value *v = ec_in(g, node, k);
+    if (!v) ec_fail_node(g, node, "missing input %d (%s)", k, what);
+    if (v->shape.rank < 0) ec_fail_node(g, node, "input %d (%s) has unknown rank", k, what);
+    return v;
+}
+
+static ec_value *opt_in(ec_graph *g, int node, int k, const char *what)
+{
+    ec_value *v = ec_in(g, node, k);
+    if (v && v->shape.rank < 0) ec_fail_node(g, node, "input %d (%s) has unknown rank", k, what);
+    return v;
+}
+
+static bool is_q8(ec_dtype t)
+{
+    return t == EC_DT_UINT8 || t == EC_DT_INT8;
+}
+
+static void need_q8(ec_graph *g, int node, const ec_value *v, const char *what)
+{
+    if (!is_q8(v->dtype))
+        ec_fail_node(g, node, "%s has type %s, expected uint8 or int8", what,
+                     ec_dtype_name(v->dtype));
+}
+
+static void need_type(ec_graph *g, int node, const ec_value *v, ec_dtype t, const char *what)
+{
+    if (v->dtype != t)
+        ec_fail_node(g, node, "%s has type %s, expected %s", what, ec_dtype_name(v->dtype),
+                     ec_dtype_name(t));
+}
+
+/* Element count of a static shape, or -1. */
+static int64_t numel(const ec_value *v)
+{
+    return ec_shape_is_static(&v->shape) ? ec_shape_numel(&v->shape) : -1;
+}
+
+/* Fail unless v's shape is static with fewer than 2^31 elements. */
+static int64_t static_numel(ec_graph *g, int node, const ec_value *v)
+{
+    int64_t n;
+    if (!ec_shape_is_static(&v->shape))
+        ec_fail_node(g, node, "tensor '%s' needs a static shape", v->name);
+    n = ec_shape_numel(&v->shape);
+    if (n > INT32_MAX) ec_fail_node(g, node, "tensor '%s' is too large (%lld elements)", v->name,
+                                    (long long)n);
+    return n;
+}
+
+static void check_sizes(ec_graph *g, int node)
+{
+    const ec_node *n = NODE(g, node);
+    int k;
+    for (k = 0; k < n->nin; k++)
+        if (n->in[k] >= 0) static_numel(g, node, &g->values.a[n->in[k]]);
+    for (k = 0; k < n->nout; k++)
+        if (n->out[k] >= 0) static_numel(g, node, &g->values.a[n->out[k]]);
+}
+
+/* A scale / zero point of one element (any rank: [], [1], [1,1] ...). */
+static void need_scalar(ec_graph *g, int node, const ec_value *v, const char *what)
+{
+    if (v && numel(v) != 1)
+        ec_fail_node(g, node, "%s must have one element (per-tensor quantization)", what);
+}
+
+/* A scale / zero point with 1 or n elements (per tensor or per channel);
+ * returns the count. */
+static int64_t need_count(ec_graph *g, int node, const ec_value *v, int64_t n, const char *what,
+                          const char *per)
+{
+    int64_t k;
+    if (!v) return 1;
+    k = numel(v);
+    if (k == 1) return 1;
+    if (k != n || v->shape.rank < 1)
+        ec_fail_node(g, node, "%s has %lld elements, expected 1 or %lld (%s)", what, (long long)k,
+                     (long long)n, per);
+    return k;
+}
+
+/* Scales read at compile time must be usable. */
+static void check_scale_const(ec_graph *g, int node, const ec_value *v, const char *what)
+{
+    int64_t i, n = numel(v);
+    for (i = 0; i < n; i++) {
+        double s = ec_const_double(v, i);
+        if (!(s > 0) || !isfinite(s))
+            ec_fail_node(g, node, "%s[%lld] = %g: scales must be positive and finite", what,
+                         (long long)i, s);
+    }
+}
+
+static const char *q8_suffix(ec_dtype t)
+{
+    return t == EC_DT_UINT8 ? "u8" : "s8";
+}
+
+/* ---- QuantizeLinear / DequantizeLinear ------------------------------------ */
+
+/* x, scale, zero point of a (de)quantize node, and its (outer, ch, inner) view. */
+typedef struct qinfo {
+    ec_value *x, *scale, *zp;
+    ec_dtype qt;                            /* quantized type (y of Quantize, x of Dequantize) */
+    int64_t outer, ch, inner;
+} qinfo;
+
+static void qinfo_make(ec_graph *g, int node, bool quantize, qinfo *q)
+{
+    const ec_node *n = NODE(g, node);
+    int64_t ns, i;
+    int axis;
+    q->x = need_in(g, node, 0, "x");
+    q->scale = need_in(g, node, 1, quantize ? "y_scale" : "x_scale");
+    q->zp = opt_in(g, node, 2, quantize ? "y_zero_point" : "x_zero_point");
+    if (ec_attr_int(n, "block_size", 0) != 0)
+        ec_fail_node(g, node, "blocked quantization (block_size) is not supported");
+    need_type(g, node, q->scale, EC_DT_FLOAT, "the scale");
+    if (quantize) {
+        int64_t odt = ec_attr_int(n, "output_dtype", 0);
+        if (q->x->dtype != EC_DT_FLOAT && q->x->dtype != EC_DT_INT32)
+            ec_fail_node(g, node, "x has type %s, expected float or int32",
+                         ec_dtype_name(q->x->dtype));
+        q->qt = q->zp ? q->zp->dtype : odt ? (ec_dtype)odt : EC_DT_UINT8;
+        if (odt && odt != q->qt)
+            ec_fail_node(g, node, "output_dtype %s differs from the zero point's type %s",
+                         ec_dtype_name((ec_dtype)odt), ec_dtype_name(q->qt));
+        if (!is_q8(q->qt))
+            ec_fail_node(g, node, "quantizing to %s is not supported (uint8 or int8)",
+                         ec_dtype_name(q->qt));
+    } else {
+        q->qt = q->x->dtype;
+        if (!is_q8(q->qt) && q->qt != EC_DT_INT32)
+            ec_fail_node(g, node, "x has type %s, expected uint8, int8 or int32",
+                         ec_dtype_name(q->qt));
+        if (q->zp) need_type(g, node, q->zp, q->qt, "the zero point");
+    }
+    if (q->zp && !ec_shape_eq(&q->zp->shape, &q->scale->shape) && numel(q->zp) != numel(q->scale))
+        ec_fail_node(g, node, "the zero point and the scale must have the same shape");
+    if (!ec_shape_is_static(&q->x->shape) || !ec_shape_is_static(&q->scale->shape))
+        ec_fail_node(g, node, "x and the scale need static shapes");
+    ns = numel(q->scale);
+    if (ns == 1) {
+        q->outer = ec_shape_numel(&q->x->shape);
+        q->ch = q->inner = 1;
+        return;
+    }
+    if (q->scale->shape.rank != 1)
+        ec_fail_node(g, node, "the scale must be a scalar or 1-D (blocked quantization is not supported)");
+    if (q->x->shape.rank < 1) ec_fail_node(g, node, "per-axis quantization of a scalar");
+    axis = ec_axis(g, node, ec_attr_int(n, "axis", 1), q->x->shape.rank);
+    if (q->x->shape.dim[axis] != ns)
+        ec_fail_node(g, node, "the scale has %lld elements, x has %lld along axis %d",
+                     (long long)ns, (long long)q->x->shape.dim[axis], axis);
+    q->outer = q->inner = 1;
+    for (i = 0; i < axis; i++) q->outer *= q->x->shape.dim[i];
+    for (i = axis + 1; i < q->x->shape.rank; i++) q->inner *= q->x->shape.dim[i];
+    q->ch = ns;
+}
+
+static void infer_quantize(ec_graph *g, int node)
+{
+    qinfo q;
+    qinfo_make(g, node, true, &q);
+    ec_set_out(g, node, 0, q.qt, &q.x->shape);
+}
+
+static void infer_dequantize(ec_graph *g, int node)
+{
+    qinfo q;
+    qinfo_make(g, node, false, &q);
+    ec_set_out(g, node, 0, EC_DT_FLOAT, &q.x->shape);
+}
+
+static void lower_qdq(ec_graph *g, int node, ec_lowering *L, bool quantize)
+{
+    qinfo q;
+    ec_call *c;
+    qinfo_make(g, node, quantize, &q);
+    check_sizes(g, node);
+    if (quantize)
+        c = ec_emit(L, ec_fmt("ec_quantize_linear_%s_%s", ec_dtype_suffix(q.x->dtype),
+                              q8_suffix(q.qt)));
+    else
+        c = ec_emit(L, ec_fmt("ec_dequantize_linear_%s", ec_dtype_suffix(q.qt)));
+    ec_arg_out(c, "y", out_id(g, node, 0));
+    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_in(c, "scale", in_id(g, node, 1));
+    ec_arg_in(c, "zp", q.zp ? in_id(g, node, 2) : -1);
+    ec_arg_int(c, "outer", q.outer);
+    ec_arg_int(c, "ch", q.ch);
+    ec_arg_int(c, "inner", q.inner);
+}
+
+static void lower_quantize(ec_graph *g, int node, ec_lowering *L) { lower_qdq(g, node, L, true); }
+static void lower_dequantize(ec_graph *g, int node, ec_lowering *L) { lower_qdq(g, node, L, false); }
+
+/* ---- DynamicQuantizeLinear -------------------------------------------------- */
+
+static void infer_dynquant(ec_graph *g, int node)
+{
+    ec_value *x = need_in(g, node, 0, "x");
+    ec_shape scalar = ec_shape_make(0, NULL);
+    need_type(g, node, x, EC_DT_FLOAT, "x");
+    ec_set_out(g, node, 0, EC_DT_UINT8, &x->shape);
+    ec_set_out(g, node, 1, EC_DT_FLOAT, &scalar);
+    ec_set_out(g, node, 2, EC_DT_UINT8, &scalar);
+}
+
+static void lower_dynquant(ec_graph *g, int node, ec_lowering *L)
+{
+    ec_value *x = need_in(g, node, 0, "x");
+    ec_call *c;
+    check_sizes(g, node);
+    c = ec_emit(L, "ec_dynamic_quantize_linear_u8");
+    ec_arg_out(c, "y", out_id(g, node, 0));
+    if (out_id(g, node, 1) >= 0) ec_arg_out(c, "y_scale", out_id(g, node, 1));
+    else ec_arg_in(c, "y_scale", -1);
+    if (out_id(g, node, 2) >= 0) ec_arg_out(c, "y_zp", out_id(g, node, 2));
+    else ec_arg_in(c, "y_zp", -1);
+    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_int(c, "n", ec_shape_numel(&x->shape));
+}
+
+/* ---- matrix products ---------------------------------------------------------- */
+
+typedef struct mm_info {
+    ec_value *a, *b;
+    int64_t M, N, K;
+    ec_shape out;
+    int r;                                  /* batch rank of out */
+    int64_t bdims[EC_MAX_RANK], sa[EC_MAX_RANK], sb[EC_MAX_RANK];
+} mm_info;
+
+/* numpy.matmul shapes of a (input ka) and b (input kb). */
+static void mm_info_make(ec_graph *g, int node, int ka, int kb, mm_info *mi)
+{
+    const ec_shape *as, *bs;
+    ec_shape ab, bb, ob;
+    int ra, rb, i;
+    mi->a = need_in(g, node, ka, "A");
+    mi->b = need_in(g, node, kb, "B");
+    need_q8(g, node, mi->a, "A");
+    need_q8(g, node, mi->b, "B");
+    as = &mi->a->shape;
+    bs = &mi->b->shape;
+    ra = as->rank;
+    rb = bs->rank;
+    if (ra < 1 || rb < 1) ec_fail_node(g, node, "matrix product operands must have rank >= 1");
+    if (!ec_shape_is_static(as) || !ec_shape_is_static(bs))
+        ec_fail_node(g, node, "operands need static shapes");
+    mi->M = ra == 1 ? 1 : as->dim[ra - 2];
+    mi->K = as->dim[ra - 1];
+    mi->N = rb == 1 ? 1 : bs->dim[rb - 1];
+    {
+        int64_t kb2 = rb == 1 ? bs->dim[0] : bs->dim[rb - 2];
+        if (mi->K != kb2)
+            ec_fail_node(g, node, "inner dims differ: A has %lld, B has %lld", (long long)mi->K,
+                         (long long)kb2);
+    }
+    ab.rank = ra > 2 ? ra - 2 : 0;
+    bb.rank = rb > 2 ? rb - 2 : 0;
+    for (i = 0; i < ab.rank; i++) ab.dim[i] = as->dim[i];
+    for (i = 0; i < bb.rank; i++) bb.dim[i] = bs->dim[i];
+    memset(&ob, 0, sizeof ob);
+    ob.rank = ab.rank > bb.rank ? ab.rank : bb.rank;
+    for (i = 0; i < ob.rank; i++) {
+        int ia = i - (ob.rank - ab.rank), ib = i - (ob.rank - bb.rank);
+        int64_t da = ia >= 0 ? ab.dim[ia] : 1, db = ib >= 0 ? bb.dim[ib] : 1;
+        if (da == 1) ob.dim[i] = db;
+        else if (db == 1 || da == db) ob.dim[i] = da;
+        else ec_fail_node(g, node, "batch dims %lld and %lld do not broadcast", (long long)da,
+                          (long long)db);
+    }
+    mi->out = ob;
+    if (ra > 1) mi->out.dim[mi->out.rank++] = mi->M;
+    if (rb > 1) mi->out.dim[mi->out.rank++] = mi->N;
+    if (mi->out.rank > EC_MAX_RANK) ec_fail_node(g, node, "result rank too large");
+    mi->r = ob.rank;
+    {
+        int64_t stra = mi->M * mi->K, strb = mi->K * mi->N;
+        for (i = ob.rank - 1; i >= 0; i--) {
+            int ia = i - (ob.rank - ab.rank), ib = i - (ob.rank - bb.rank);
+            int64_t da = ia >= 0 ? ab.dim[ia] : 1, db = ib >= 0 ? bb.dim[ib] : 1;
+            mi->bdims[i] = ob.dim[i];
+            mi->sa[i] = da == 1 ? 0 : stra;
+            mi->sb[i] = db == 1 ? 0 : strb;
+            stra *= da;
+            strb *= db;
+        }
+    }
+}
+
+/* M, r and p of the kernels; A's batch dims fold into M when B is shared by
+ * every batch and A is not broadcast (allowed when a's zero point is per
+ * tensor). Returns the number of p values (at least 1). */
+static int mm_params(const mm_info *mi, bool may_fold, int64_t *M, int *r, int64_t *p)
+{
+    bool fold = may_fold;
+    int i, k = 0;
+    *M = mi->M;
+    *r = mi->r;
+    for (i = 0; i < mi->r; i++)
+        if (mi->sb[i] != 0 || (mi->sa[i] == 0 && mi->bdims[i] != 1)) fold = false;
+    if (fold) {
+        for (i = 0; i < mi->r; i++) *M *= mi->bdims[i];
+        *r = 0;
+    }
+    for (i = 0; i < *r; i++) p[k++] = mi->bdims[i];
+    for (i = 0; i < *r; i++) p[k++] = mi->sa[i];
+    for (i = 0; i < *r; i++) p[k++] = mi->sb[i];
+    if (k == 0) p[k++] = 0;
+    return k;
+}
+
+/* MatMulInteger(A, B, a_zero_point?, b_zero_point?) */
+static void mmi_check(ec_graph *g, int node, mm_info *mi, int64_t *an, int64_t *bn)
+{
+    ec_value *az = opt_in(g, node, 2, "a_zero_point"), *bz = opt_in(g, node, 3, "b_zero_point");
+    mm_info_make(g, node, 0, 1, mi);
+    if (az) need_type(g, node, az, mi->a->dtype, "a_zero_point");
+    if (bz) need_type(g, node, bz, mi->b->dtype, "b_zero_point");
+    *an = need_count(g, node, az, mi->M, "a_zero_point", "per row of A");
+    *bn = need_count(g, node, bz, mi->N, "b_zero_point", "per column of B");
+}
+
+static void infer_matmul_integer(ec_graph *g, int node)
+{
+    mm_info mi;
+    int64_t an, bn;
+    mmi_check(g, node, &mi, &an, &bn);
+    ec_set_out(g, node, 0, EC_DT_INT32, &mi.out);
+}
+
+static void lower_matmul_integer(ec_graph *g, int node, ec_lowering *L)
+{
+    mm_info mi;
+    int64_t an, bn, M, p[3 * EC_MAX_RANK];
+    int r, np;
+    ec_call *c;
+    mmi_check(g, node, &mi, &an, &bn);
+    check_sizes(g, node);
+    np = mm_params(&mi, an == 1, &M, &r, p);
+    c = ec_emit(L, ec_fmt("ec_matmul_integer_%s%s", q8_suffix(mi.a->dtype), q8_suffix(mi.b->dtype)));
+    ec_arg_out(c, "y", out_id(g, node, 0));
+    ec_arg_in(c, "a", in_id(g, node, 0));
+    ec_arg_in(c, "b", in_id(g, node, 1));
+    ec_arg_in(c, "a_zp", in_id(g, node, 2));
+    ec_arg_in(c, "b_zp", in_id(g, node, 3));
+    ec_arg_int(c, "M", M);
+    ec_arg_int(c, "N", mi.N);
+    ec_arg_int(c, "K", mi.K);
+    ec_arg_int(c, "a_zp_n", an);
+    ec_arg_int(c, "b_zp_n", bn);
+    ec_arg_int(c, "r", r);
+    ec_arg_ints(c, "p", p, np);
+}
+
+/* The three scales of a QLinear node (inputs sx, sw, sy) as compile-time
+ * (multiplier, shift) pairs, nq of them; false when one is not a constant. */
+static bool const_multipliers(ec_graph *g, int node, int sx, int sw, int sy, int64_t nq,
+                              int64_t *rq)
+{
+    ec_value *x = ec_in(g, node, sx), *w = ec_in(g, node, sw), *y = ec_in(g, node, sy);
+    int64_t k;
+    if (!x->data || !w->data || !y->data) return false;
+    check_scale_const(g, node, x, x->name);
+    check_scale_const(g, node, w, w->name);
+    check_scale_const(g, node, y, y->name);
+    for (k = 0; k < nq; k++) {
+        int32_t m[2];
+        ec_quant_multiplier(m, (float)ec_const_double(x, 0), (float)ec_const_double(w, nq == 1 ? 0 : k),
+                            (float)ec_const_double(y, 0));
+        rq[2 * k] = m[0];
+        rq[2 * k + 1] = m[1];
+    }
+    return true;
+}
+
+/* QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp) */
+static void qmm_check(ec_graph *g, int node, mm_info *mi, int64_t *bn)
+{
+    ec_value *as = need_in(g, node, 1, "a_scale"), *az = need_in(g, node, 2, "a_zero_point");
+    ec_value *bs = need_in(g, node, 4, "b_scale"), *bz = need_in(g, node, 5, "b_zero_point");
+    ec_value *ys = need_in(g, node, 6, "y_scale"), *yz = need_in(g, node, 7, "y_zero_point");
+    mm_info_make(g, node, 0, 3, mi);
+    need_type(g, node, as, EC_DT_FLOAT, "a_scale");
+    need_type(g, node, bs, EC_DT_FLOAT, "b_scale");
+    need_type(g, node, ys, EC_DT_FLOAT, "y_scale");
+    need_type(g, node, az, mi->a->dtype, "a_zero_point");
+    need_type(g, node, bz, mi->b->dtype, "b_zero_point");
+    need_q8(g, node, yz, "y_zero_point");
+    if (numel(as) != 1 || numel(az) != 1)
+        ec_fail_node(g, node, "per-row quantization of a is not supported (a_scale and a_zero_point must have one element)");
+    if (numel(ys) != 1 || numel(yz) != 1)
+        ec_fail_node(g, node, "y_scale and y_zero_point must have one element");
+    *bn = need_count(g, node, bs, mi->N, "b_scale", "per column of b");
+    if (numel(bz) != *bn)
+        ec_fail_node(g, node, "b_zero_point must have b_scale's %lld elements", (long long)*bn);
+}
+
+static void infer_qlinear_matmul(ec_graph *g, int node)
+{
+    mm_info mi;
+    int64_t bn;
+    qmm_check(g, node, &mi, &bn);
+    ec_set_out(g, node, 0, ec_in(g, node, 7)->dtype, &mi.out);
+}
+
+static void lower_qlinear_matmul(ec_graph *g, int node, ec_lowering *L)
+{
+    mm_info mi;
+    int64_t bn, M, p[3 * EC_MAX_RANK], *rq;
+    int r, np;
+    bool cst;
+    ec_call *c;
+    const char *types;
+    qmm_check(g, node, &mi, &bn);
+    check_sizes(g, node);
+    np = mm_params(&mi, true, &M, &r, p);
+    rq = ec_alloc(sizeof(int64_t) * (size_t)(2 * bn));
+    cst = const_multipliers(g, node, 1, 4, 6, bn, rq);
+    types = ec_fmt("%s%s%s", q8_suffix(mi.a->dtype), q8_suffix(mi.b->dtype),
+                   q8_suffix(ec_in(g, node, 7)->dtype));
+    c = ec_emit(L, ec_fmt(cst ? "ec_qlinear_matmul_%s" : "ec_qlinear_matmul_rt_%s", types));
+    ec_arg_out(c, "y", out_id(g, node, 0));
+    ec_arg_scratch(c, cst ? "acc" : "work",
+                   4 * (cst ? mi.N : EC_QLINEAR_MATMUL_WORK(mi.N, bn)));
+    ec_arg_in(c, "a", in_id(g, node, 0));
+    ec_arg_in(c, "b", in_id(g, node, 3));
+    ec_arg_in(c, "a_zp", in_id(g, node, 2));
+    ec_arg_in(c, "b_zp", in_id(g, node, 5));
+    ec_arg_in(c, "y_zp", in_id(g, node, 7));
+    if (!cst) {
+        ec_arg_in(c, "a_scale", in_id(g, node, 1));
+        ec_arg_in(c, "b_scale", in_id(g, node, 4));
+        ec_arg_in(c, "y_scale", in_id(g, node, 6));
+    }
+    ec_arg_int(c, "M", M);
+    ec_arg_int(c, "N", mi.N);
+    ec_arg_int(c, "K", mi.K);
+    ec_arg_int(c, "bn", bn);
+    ec_arg_int(c, "r", r);
+    if (cst) ec_arg_ints(c, "rq", rq, (int)(2 * bn));
+    ec_arg_ints(c, "p", p, np);
+    ec_free(rq);
+}
+
+/* ---- convolutions ------------------------------------------------------------- */
+
+typedef struct conv_info {
+    ec_value *x, *w;
+    int64_t n, c, m, group;
+    int nd;
+    int64_t in[EC_MAX_RANK], out[EC_MAX_RANK], k[EC_MAX_RANK], s[EC_MAX_RANK];
+    int64_t d[EC_MAX_RANK], pb[EC_MAX_RANK], pe[EC_MAX_RANK];
+} conv_info;
+
+static void attr_ints_n(ec_graph *g, int node, const char *name, int want, int64_t dflt,
+                        int64_t *out)
+{
+    const int64_t *v;
+    int n = ec_attr_ints(NODE(g, node), name, &v), i;
+    if (n < 0) {
+        for (i = 0; i < want; i++) out[i] = dflt;
+        return;
+    }
+    if (n != want) ec_fail_node(g, node, "attribute '%s' has %d values, expected %d", name, n, want);
+    for (i = 0; i < want; i++) out[i] = v[i];
+}
+
+/* Conv geometry of x (input kx) and w (input kw), ONNX Conv rules. */
+static void conv_info_make(ec_graph *g, int node, int kx, int kw, conv_info *ci)
+{
+    const ec_node *n = NODE(g, node);
+    const char *ap = ec_attr_string(n, "auto_pad", "NOTSET");
+    int64_t pads[2 * EC_MAX_RANK];
+    const int64_t *ka;
+    int i, rank, kn;
+    ci->x = need_in(g, node, kx, "x");
+    ci->w = need_in(g, node, kw, "w");
+    need_q8(g, node, ci->x, "x");
+    need_q8(g, node, ci->w, "w");
+    rank = ci->x->shape.rank;
+    if (rank < 3) ec_fail_node(g, node, "x needs rank >= 3 (N, C, spatial...), got %d", rank);
+    if (ci->w->shape.rank != rank)
+        ec_fail_node(g, node, "w has rank %d, expected %d like x", ci->w->shape.rank, rank);
+    if (!ec_shape_is_static(&ci->x->shape) || !ec_shape_is_static(&ci->w->shape))
+        ec_fail_node(g, node, "x and w need static shapes");
+    ci->nd = rank - 2;
+    ci->group = ec_attr_int(n, "group", 1);
+    if (ci->group < 1 || ci->group > INT32_MAX)
+        ec_fail_node(g, node, "group %lld is invalid", (long long)ci->group);
+    ci->n = ci->x->shape.dim[0];
+    ci->c = ci->x->shape.dim[1];
+    ci->m = ci->w->shape.dim[0];
+    if (ci->c % ci->group || ci->m % ci->group || ci->m < 1)
+        ec_fail_node(g, node, "channels %lld -> %lld do not split into %lld groups",
+                     (long long)ci->c, (long long)ci->m, (long long)ci->group);
+    if (ci->w->shape.dim[1] * ci->group != ci->c)
+        ec_fail_node(g, node, "w has %lld input channels per group, x has %lld channels in %lld groups",
+                     (long long)ci->w->shape.dim[1], (long long)ci->c, (long long)ci->group);
+    if (ap[0] == '\0') ap = "NOTSET";
+    if (strcmp(ap, "NOTSET") && strcmp(ap, "SAME_UPPER") && strcmp(ap, "SAME_LOWER") &&
+        strcmp(ap, "VALID"))
+        ec_fail_node(g, node, "unknown auto_pad '%s'", ap);
+    kn = ec_attr_ints(n, "kernel_shape", &ka);
+    if (kn >= 0 && kn != ci->nd)
+        ec_fail_node(g, node, "kernel_shape has %d values, expected %d", kn, ci->nd);
+    attr_ints_n(g, node, "strides", ci->nd, 1, ci->s);
+    attr_ints_n(g, node, "dilations", ci->nd, 1, ci->d);
+    attr_ints_n(g, node, "pads", 2 * ci->nd, 0, pads);
+    for (i = 0; i < ci->nd; i++) {
+        int64_t in = ci->x->shape.dim[2 + i], k = ci->w->shape.dim[2 + i], s, d, eff, out;
+        if (kn >= 0 && ka[i] != k)
+            ec_fail_node(g, node, "kernel_shape[%d] = %lld does not match w's %lld", i,
+                         (long long)ka[i], (long long)k);
+        s = ci->s[i];
+        d = ci->d[i];
+        if (k < 1 || s < 1 || d < 1 || k > INT32_MAX || s > INT32_MAX || d > INT32_MAX ||
+            (k - 1) * d + 1 > INT32_MAX)
+            ec_fail_node(g, node, "bad kernel size, stride or dilation");
+        if (pads[i] < 0 || pads[ci->nd + i] < 0 || pads[i] > INT32_MAX ||
+            pads[ci->nd + i] > INT32_MAX)
+            ec_fail_node(g, node, "pads must be in [0, 2^31)");
+        eff = (k - 1) * d + 1;
+        ci->in[i] = in;
+        ci->k[i] = k;
+        ci->pb[i] = pads[i];
+        ci->pe[i] = pads[ci->nd + i];
+        if (strcmp(ap, "VALID") == 0) {
+            ci->pb[i] = ci->pe[i] = 0;
+            out = in >= eff ? (in - eff) / s + 1 : 0;
+        } else if (strncmp(ap, "SAME", 4) == 0) {
+            int64_t total;
+            out = (in + s - 1) / s;
+            total = (out - 1) * s + eff - in;
+            if (total < 0) total = 0;
+            if (strcmp(ap, "SAME_UPPER") == 0) {
+                ci->pb[i] = total / 2;
+                ci->pe[i] = total - ci->pb[i];
+            } else {
+                ci->pe[i] = total / 2;
+                ci->pb[i] = total - ci->pe[i];
+            }
+        } else {
+            int64_t span = in + ci->pb[i] + ci->pe[i] - eff;
+            out = span < 0 ? 0 : span / s + 1;
+        }
+        if (out < 1) ec_fail_node(g, node, "spatial dim %d gives an empty output", i);
+        if (out > INT32_MAX) ec_fail_node(g, node, "output too large");
+        ci->out[i] = out;
+    }
+}
+
+static ec_shape conv_out_shape(const conv_info *ci)
+{
+    ec_shape s = ci->x->shape;
+    int i;
+    s.dim[1] = ci->m;
+    s.sym[1] = NULL;
+    for (i = 0; i < ci->nd; i++) {
+        s.dim[2 + i] = ci->out[i];
+        s.sym[2 + i] = NULL;
+    }
+    return s;
+}
+
+/* ec_nn.h's window parameter array. */
+static void conv_params(const conv_info *ci, int64_t *p)
+{
+    int i, nd = ci->nd;
+    for (i = 0; i < nd; i++) {
+        p[0 * nd + i] = ci->in[i];
+        p[1 * nd + i] = ci->out[i];
+        p[2 * nd + i] = ci->k[i];
+        p[3 * nd + i] = ci->s[i];
+        p[4 * nd + i] = ci->d[i];
+        p[5 * nd + i] = ci->pb[i];
+        p[6 * nd + i] = ci->pe[i];
+    }
+}
+
+static int64_t conv_osz(const conv_info *ci)
+{
+    int64_t o = 1;
+    int i;
+    for (i = 0; i < ci->nd; i++) o *= ci->out[i];
+    return o;
+}
+
+/* ConvInteger(x, w, x_zero_point?, w_zero_point?) */
+static void convi_check(ec_graph *g, int node, conv_info *ci, int64_t *wn)
+{
+    ec_value *xz = opt_in(g, node, 2, "x_zero_point"), *wz = opt_in(g, node, 3, "w_zero_point");
+    conv_info_make(g, node, 0, 1, ci);
+    if (xz) need_type(g, node, xz, ci->x->dtype, "x_zero_point");
+    if (wz) need_type(g, node, wz, ci->w->dtype, "w_zero_point");
+    need_scalar(g, node, xz, "x_zero_point");
+    *wn = need_count(g, node, wz, ci->m, "w_zero_point", "per output channel");
+}
+
+static void infer_conv_integer(ec_graph *g, int node)
+{
+    conv_info ci;
+    ec_shape s;
+    int64_t wn;
+    convi_check(g, node, &ci, &wn);
+    s = conv_out_shape(&ci);
+    ec_set_out(g, node, 0, EC_DT_INT32, &s);
+}
+
+static void lower_conv_integer(ec_graph *g, int node, ec_lowering *L)
+{
+    conv_info ci;
+    int64_t wn, p[7 * EC_MAX_RANK];
+    ec_call *c;
+    convi_check(g, node, &ci, &wn);
+    check_sizes(g, node);
+    conv_params(&ci, p);
+    c = ec_emit(L, ec_fmt("ec_conv_integer_%s%s", q8_suffix(ci.x->dtype), q8_suffix(ci.w->dtype)));
+    ec_arg_out(c, "y", out_id(g, node, 0));
+    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_in(c, "w", in_id(g, node, 1));
+    ec_arg_in(c, "x_zp", in_id(g, node, 2));
+    ec_arg_in(c, "w_zp", in_id(g, node, 3));
+    ec_arg_int(c, "n", ci.n);
+    ec_arg_int(c, "c", ci.c);
+    ec_arg_int(c, "m", ci.m);
+    ec_arg_int(c, "group", ci.group);
+    ec_arg_int(c, "w_zp_n", wn);
+    ec_arg_int(c, "nd", ci.nd);
+    ec_arg_ints(c, "p", p, 7 * ci.nd);
+}
+
+/* QLinearConv(x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B?) */
+static void qconv_check(ec_graph *g, int node, conv_info *ci, int64_t *wn)
+{
+    ec_value *xs = need_in(g, node, 1, "x_scale"), *xz = need_in(g, node, 2, "x_zero_point");
+    ec_value *ws = need_in(g, node, 4, "w_scale"), *wz = need_in(g, node, 5, "w_zero_point");
+    ec_value *ys = need_in(g, node, 6, "y_scale"), *yz = need_in(g, node, 7, "y_zero_point");
+    ec_value *b = opt_in(g, node, 8, "B");
+    conv_info_make(g, node, 0, 3, ci);
+    need_type(g, node, xs, EC_DT_FLOAT, "x_scale");
+    need_type(g, node, ws, EC_DT_FLOAT, "w_scale");
+    need_type(g, node, ys, EC_DT_FLOAT, "y_scale");
+    need_type(g, node, xz, ci->x->dtype, "x_zero_point");
+    need_type(g, node, wz, ci->w->dtype, "w_zero_point");
+    need_q8(g, node, yz, "y_zero_point");
+    need_scalar(g, node, xs, "x_scale");
+    need_scalar(g, node, xz, "x_zero_point");
+    need_scalar(g, node, ys, "y_scale");
+    need_scalar(g, node, yz, "y_zero_point");
+    *wn = need_count(g, node, ws, ci->m, "w_scale", "per output channel");
+    if (numel(wz) != *wn)
+        ec_fail_node(g, node, "w_zero_point must have w_scale's %lld elements", (long long)*wn);
+    if (b) {
+        need_type(g, node, b, EC_DT_INT32, "B");
+        if (numel(b) != ci->m || b->shape.rank != 1)
+            ec_fail_node(g, node, "B must have shape [%lld]", (long long)ci->m);
+    }
+}
+
+static void infer_qlinear_conv(ec_graph *g, int node)
+{
+    conv_info ci;
+    ec_shape s;
+    int64_t wn;
+    qconv_check(g, node, &ci, &wn);
+    s = conv_out_shape(&ci);
+    ec_set_out(g, node, 0, ec_in(g, node, 7)->dtype, &s);
+}
+
+static void lower_qlinear_conv(ec_graph *g, int node, ec_lowering *L)
+{
+    conv_info ci;
+    int64_t wn, osz, p[7 * EC_MAX_RANK], *rq;
+    bool cst;
+    ec_call *c;
+    const char *types;
+    qconv_check(g, node, &ci, &wn);
+    check_sizes(g, node);
+    conv_params(&ci, p);
+    osz = conv_osz(&ci);
+    rq = ec_alloc(sizeof(int64_t) * (size_t)(2 * wn));
+    cst = const_multipliers(g, node, 1, 4, 6, wn, rq);
+    types = ec_fmt("%s%s%s", q8_suffix(ci.x->dtype), q8_suffix(ci.w->dtype),
+                   q8_suffix(ec_in(g, node, 7)->dtype));
+    c = ec_emit(L, ec_fmt(cst ? "ec_qlinear_conv_%s" : "ec_qlinear_conv_rt_%s", types));
+    ec_arg_out(c, "y", out_id(g, node, 0));
+    ec_arg_scratch(c, cst ? "acc" : "work", 4 * (cst ? osz : EC_QLINEAR_CONV_WORK(osz, wn)));
+    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_in(c, "w", in_id(g, node, 3));
+    ec_arg_in(c, "bias", in_id(g, node, 8));
+    ec_arg_in(c, "x_zp", in_id(g, node, 2));
+    ec_arg_in(c, "w_zp", in_id(g, node, 5));
+    ec_arg_in(c, "y_zp", in_id(g, node, 7));
+    if (!cst) {
+        ec_arg_in(c, "x_scale", in_id(g, node, 1));
+        ec_arg_in(c, "w_scale", in_id(g, node, 4));
+        ec_arg_in(c, "y_scale", in_id(g, node, 6));
+    }
+    ec_arg_int(c, "n", ci.n);
+    ec_arg_int(c, "c", ci.c);
+    ec_arg_int(c, "m", ci.m);
+    ec_arg_int(c, "group", ci.group);
+    ec_arg_int(c, "wn", wn);
+    ec_arg_int(c, "nd", ci.nd);
+    if (cst) ec_arg_ints(c, "rq", rq, (int)(2 * wn));
+    ec_arg_ints(c, "p", p, 7 * ci.nd);
+    ec_free(rq);
+}
+
+/* ---- tables ------------------------------------------------------------------ */
 
 const ec_opdef ec_ops_quant[] = {
+    { "QuantizeLinear", "", 2, 3, 1, 1, 0, infer_quantize, lower_quantize },
+    { "DequantizeLinear", "", 2, 3, 1, 1, 0, infer_dequantize, lower_dequantize },
+    { "DynamicQuantizeLinear", "", 1, 1, 3, 3, 0, infer_dynquant, lower_dynquant },
+    { "MatMulInteger", "", 2, 4, 1, 1, 0, infer_matmul_integer, lower_matmul_integer },
+    { "ConvInteger", "", 2, 4, 1, 1, 0, infer_conv_integer, lower_conv_integer },
+    { "QLinearMatMul", "", 8, 8, 1, 1, 0, infer_qlinear_matmul, lower_qlinear_matmul },
+    { "QLinearConv", "", 8, 9, 1, 1, 0, infer_qlinear_conv, lower_qlinear_conv },
     { 0 }
 };
 
+/* thunks: argument order as emitted by the lower functions above */
+#define Q_THUNK_QDQ(NAME) \
+static void thunk_##NAME(const ec_karg *a) \
+{ \
+    ec_##NAME(a[0].p, a[1].p, a[2].p, a[3].p, a[4].i, a[5].i, a[6].i); \
+}
+Q_THUNK_QDQ(quantize_linear_f32_u8)
+Q_THUNK_QDQ(quantize_linear_f32_s8)
+Q_THUNK_QDQ(quantize_linear_s32_u8)
+Q_THUNK_QDQ(quantize_linear_s32_s8)
+Q_THUNK_QDQ(dequantize_linear_u8)
+Q_THUNK_QDQ(dequantize_linear_s8)
+Q_THUNK_QDQ(dequantize_linear_s32)
+
+static void thunk_dynamic_quantize_linear_u8(const ec_karg *a)
+{
+    ec_dynamic_quantize_linear_u8(a[0].p, a[1].p, a[2].p, a[3].p, a[4].i);
+}
+
+#define Q_THUNK_INT(S) \
+static void thunk_matmul_integer_##S(const ec_karg *a) \
+{ \
+    ec_matmul_integer_##S(a[0].p, a[1].p, a[2].p, a[3].p, a[4].p, a[5].i, a[6].i, a[7].i, \
+                          a[8].i, a[9].i, a[10].i, a[11].ip); \
+} \
+static void thunk_conv_integer_##S(const ec_karg *a) \
+{ \
+    ec_conv_integer_##S(a[0].p, a[1].p, a[2].p, a[3].p, a[4].p, a[5].i, a[6].i, a[7].i, \
+                        a[8].i, a[9].i, a[10].i, a[11].ip); \
+}
+Q_THUNK_INT(u8u8)
+Q_THUNK_INT(u8s8)
+Q_THUNK_INT(s8u8)
+Q_THUNK_INT(s8s8)
+
+#define Q_THUNK_QLINEAR(S) \
+static void thunk_qlinear_matmul_##S(const ec_karg *a) \
+{ \
+    ec_qlinear_matmul_##S(a[0].p, a[1].p, a[2].p, a[3].p, a[4].p, a[5].p, a[6].p, a[7].i, \
+                          a[8].i, a[9].i, a[10].i, a[11].i, a[12].ip, a[13].ip); \
+} \
+static void thunk_qlinear_matmul_rt_##S(const ec_karg *a) \
+{ \
+    ec_qlinear_matmul_rt_##S(a[0].p, a[1].p, a[2].p, a[3].p, a[4].p, a[5].p, a[6].p, a[7].p, \
+                             a[8].p, a[9].p, a[10].i, a[11].i, a[12].i, a[13].i, a[14].i, \
+                             a[15].ip); \
+} \
+static void thunk_qlinear_conv_##S(const ec_karg *a) \
+{ \
+    ec_qlinear_conv_##S(a[0].p, a[1].p, a[2].p, a[3].p, a[4].p, a[5].p, a[6].p, a[7].p, \
+                        a[8].i, a[9].i, a[10].i, a[11].i, a[12].i, a[13].i, a[14].ip, \
+                        a[15].ip); \
+} \
+static void thunk_qlinear_conv_rt_##S(const ec_karg *a) \
+{ \
+    ec_qlinear_conv_rt_##S(a[0].p, a[1].p, a[2].p, a[3].p, a[4].p, a[5].p, a[6].p, a[7].p, \
+                           a[8].p, a[9].p, a[10].p, a[11].i, a[12].i, a[13].i, a[14].i, \
+                           a[15].i, a[16].i, a[17].ip); \
+}
+Q_THUNK_QLINEAR(u8u8u8)
+Q_THUNK_QLINEAR(u8u8s8)
+Q_THUNK_QLINEAR(u8s8u8)
+Q_THUNK_QLINEAR(u8s8s8)
+Q_THUNK_QLINEAR(s8u8u8)
+Q_THUNK_QLINEAR(s8u8s8)
+Q_THUNK_QLINEAR(s8s8u8)
+Q_THUNK_QLINEAR(s8s8s8)
+
+#define Q_K(NAME) { "ec_" #NAME, thunk_##NAME, "ec_quant.h", "ec_quant.c" }
+#define Q_K_INT(S) Q_K(matmul_integer_##S), Q_K(conv_integer_##S)
+#define Q_K_QLINEAR(S) Q_K(qlinear_matmul_##S), Q_K(qlinear_matmul_rt_##S), \
+    Q_K(qlinear_conv_##S), Q_K(qlinear_conv_rt_##S)
+
 const ec_kernel ec_kernels_quant[] = {
+    Q_K(quantize_linear_f32_u8),
+    Q_K(quantize_linear_f32_s8),
+    Q_K(quantize_linear_s32_u8),
+    Q_K(quantize_linear_s32_s8),
+    Q_K(dequantize_linear_u8),
+    Q_K(dequantize_linear_s8),
+    Q_K(dequantize_linear_s32),
+    Q_K(dynamic_quantize_linear_u8),
+    Q_K_INT(u8u8), Q_K_INT(u8s8), Q_K_INT(s8u8), Q_K_INT(s8s8),
+    Q_K_QLINEAR(u8u8u8), Q_K_QLINEAR(u8u8s8), Q_K_QLINEAR(u8s8u8), Q_K_QLINEAR(u8s8s8),
+    Q_K_QLINEAR(s8u8u8), Q_K_QLINEAR(s8u8s8), Q_K_QLINEAR(s8s8u8), Q_K_QLINEAR(s8s8s8),
     { 0 }
 };
