@@ -17,7 +17,9 @@ LDLIBS   = -lprotobuf-c $(XML_LIBS) -lm
 B ?= build
 ONNX_PROTO ?= /usr/include/onnx/onnx.proto
 
-GEN_C   = $(B)/gen/onnx.pb-c.c
+GEN_C   = $(B)/gen/onnx.pb-c.c $(TEXT_GEN)
+# the ONNX text syntax reader: flex and bison output (frontend/onnx_text.l, .y)
+TEXT_GEN = $(B)/gen/onnx_text.tab.c $(B)/gen/onnx_text.lex.c
 SRCS    = $(wildcard compiler/*.c frontend/*.c ir/*.c ir/ops/*.c codegen/*.c) \
           $(wildcard runtime-min/generic/*.c) $(GEN_C)
 # the driver's main() is left out of the library the unit tests link
@@ -31,6 +33,19 @@ all: $(B)/edgec
 $(B)/gen/onnx.pb-c.c $(B)/gen/onnx.pb-c.h: $(ONNX_PROTO)
 	@mkdir -p $(B)/gen
 	protoc-c --proto_path=$(dir $(ONNX_PROTO)) --c_out=$(B)/gen $(ONNX_PROTO)
+
+$(B)/gen/onnx_text.tab.c $(B)/gen/onnx_text.tab.h &: frontend/onnx_text.y
+	@mkdir -p $(B)/gen
+	bison -Wall -Werror --defines=$(B)/gen/onnx_text.tab.h -o $(B)/gen/onnx_text.tab.c $<
+
+$(B)/gen/onnx_text.lex.c $(B)/gen/onnx_text.lex.h &: frontend/onnx_text.l
+	@mkdir -p $(B)/gen
+	flex --header-file=$(B)/gen/onnx_text.lex.h -o $(B)/gen/onnx_text.lex.c $<
+
+# flex and bison output builds warning-free: no -w for these two
+$(B)/obj/gen/onnx_text.%.o: $(B)/gen/onnx_text.%.c $(B)/gen/onnx_text.tab.h $(B)/gen/onnx_text.lex.h frontend/text_ast.h frontend/text_lex.h ir/ir.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
 
 $(B)/obj/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(dir $@)

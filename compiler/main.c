@@ -8,12 +8,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "edgec.h"
+#include "text_frontend.h"
 
 static const char usage[] =
     "usage: edgec MODEL -o DIR [options]\n"
+    "       edgec MODEL --emit-ir [--after PASS]\n"
     "\n"
-    "Compile an ONNX model (.onnx) into standalone C99: DIR/NAME.h, DIR/NAME.c,\n"
-    "DIR/NAME_weights.c and the runtime-min kernels it uses.\n"
+    "Compile an ONNX model (.onnx, or .onnxtxt in the ONNX text syntax) into\n"
+    "standalone C99: DIR/NAME.h, DIR/NAME.c, DIR/NAME_weights.c and the\n"
+    "runtime-min kernels it uses.\n"
     "\n"
     "options:\n"
     "  -o, --output DIR         directory to write (created if needed); nothing is\n"
@@ -26,12 +29,33 @@ static const char usage[] =
     "  --report                 print per-node MACs, weights and arena placement, and\n"
     "                           the arena size against its lower bound\n"
     "  --report-json FILE       write the same report as JSON\n"
+    "  --emit-ir                print the IR in the ONNX text syntax to stdout (shapes\n"
+    "                           and dtypes as value infos) and stop; -o is not needed\n"
+    "                           and nothing is written\n"
+    "  --after PASS             with --emit-ir: print after PASS, one of read, verify,\n"
+    "                           toposort, infer (inference and folding), dce (default)\n"
     "  -h, --help               show this help\n"
     "  --version                show the version\n"
     "\n"
     "The generated NAME_run(void *arena, inputs..., outputs...) needs an arena of\n"
     "NAME_ARENA_BYTES bytes aligned to 64 bytes; it uses no malloc, no stdio and no\n"
     "mutable globals.\n";
+
+/* --emit-ir [--after PASS]: print the IR after a pass and stop. */
+static bool emit_ir;
+static const char *emit_after = "dce";
+
+static void maybe_emit(const ec_graph *g, const char *pass)
+{
+    size_t n;
+    char *text;
+    if (!emit_ir || strcmp(emit_after, pass) != 0) return;
+    text = ec_print_ir(g, &n);
+    if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0)
+        ec_fail_plain("cannot write the IR to stdout: %s", strerror(errno));
+    ec_free_all();
+    exit(0);
+}
 
 static char *join_cmdline(int argc, char **argv)
 {
@@ -171,6 +195,16 @@ static void parse_args(int argc, char **argv, ec_options *o)
         } else if (!strcmp(a, "--report-json")) {
             NEED_ARG();
             o->report_json = argv[++i];
+        } else if (!strcmp(a, "--emit-ir")) {
+            emit_ir = true;
+        } else if (!strcmp(a, "--after")) {
+            static const char *passes[] = { "read", "verify", "toposort", "infer", "dce" };
+            bool ok = false;
+            NEED_ARG();
+            emit_after = argv[++i];
+            for (size_t k = 0; k < sizeof passes / sizeof passes[0]; k++) ok |= !strcmp(emit_after, passes[k]);
+            if (!ok)
+                ec_fail_plain("--after %s: unknown pass (one of read, verify, toposort, infer, dce)", emit_after);
         } else if (a[0] == '-' && a[1]) {
             ec_fail_plain("unknown option '%s' (see edgec --help)", a);
         } else if (!o->model) {
@@ -181,7 +215,8 @@ static void parse_args(int argc, char **argv, ec_options *o)
 #undef NEED_ARG
     }
     if (!o->model) ec_fail_plain("no model given (see edgec --help)");
-    if (!o->outdir) ec_fail_plain("no output directory given: use -o DIR (see edgec --help)");
+    if (!emit_ir && strcmp(emit_after, "dce") != 0) ec_fail_plain("--after needs --emit-ir");
+    if (!o->outdir && !emit_ir) ec_fail_plain("no output directory given: use -o DIR (see edgec --help)");
     o->cmdline = join_cmdline(argc, argv);
 }
 
@@ -210,16 +245,24 @@ int main(int argc, char **argv)
     t = ec_target_load(o.root, o.target);
 
     ec_diag_set_file(o.model);
-    g = ec_read_onnx(o.model);
+    {
+        size_t n = strlen(o.model);
+        g = n > 8 && !strcmp(o.model + n - 8, ".onnxtxt") ? ec_read_onnx_text(o.model) : ec_read_onnx(o.model);
+    }
     for (i = 0; i < o.binds.n; i++) apply_bind(g, &o.binds.a[i]);
     ec_diag_set_file(o.model);
     for (i = 0; i < o.dims.n; i++) apply_dim(g, &o.dims.a[i]);
 
     /* the pipeline */
+    maybe_emit(g, "read");
     ec_verify(g);
+    maybe_emit(g, "verify");
     ec_toposort(g);
+    maybe_emit(g, "toposort");
     ec_infer_and_fold(g);
+    maybe_emit(g, "infer");
     ec_eliminate_dead(g);
+    maybe_emit(g, "dce");
     ec_lower_graph(g, &p);
     ec_plan_memory(&p);
     ec_codegen_c(&p, t, &o, &out);

@@ -131,6 +131,19 @@ _Noreturn void ec_vfail(const char *prefix, const char *fmt, va_list ap)
     exit(1);
 }
 
+/* A message printed as given, on several lines (the text frontend's
+ * "file:line:col: error: ..." with the source line and a caret). */
+_Noreturn void ec_fail_text(const char *text)
+{
+    snprintf(diag_last, sizeof diag_last, "%s", text);
+    if (!diag_quiet) {
+        fprintf(stderr, "%s\n", text);
+        fflush(stderr);
+    }
+    if (diag_jmp) longjmp(*diag_jmp, 1);
+    exit(1);
+}
+
 _Noreturn void ec_fail_plain(const char *fmt, ...)
 {
     va_list ap;

@@ -200,6 +200,18 @@ const char *ec_attr_string(const ec_node *n, const char *name, const char *dflt)
 int ec_attr_ints(const ec_node *n, const char *name, const int64_t **out);
 int ec_attr_floats(const ec_node *n, const char *name, const float **out);
 
+/* ---- print.c: the IR as ONNX text ------------------------------------------
+ * The model in the syntax onnx.parser.parse_model reads (ONNX 1.12): header,
+ * graph, value infos with every known dtype and shape, initializers with
+ * their values, nodes in schedule order (dead nodes left out), sub-graphs.
+ * Deterministic; names that are not identifiers are printed as unique
+ * identifiers. Returns an ec_alloc'ed string; *len (if not NULL) its length. */
+char *ec_print_ir(const ec_graph *g, size_t *len);
+/* (ir.c) Fail with a message printed as given, several lines allowed, with
+ * no "edgec: " prefix: the text frontend's "file:line:col: error: ..." with
+ * the source line and a caret. Exits or longjmps like ec_fail. */
+_Noreturn void ec_fail_text(const char *text);
+
 /* ---- ops.c: the op table ------------------------------------------------ */
 struct ec_lowering;
 typedef struct ec_opdef {
