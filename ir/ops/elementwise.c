@@ -1,6 +1,8 @@
 /* elementwise.c - ops of the elementwise family: shape inference, lowering, kernel table.
  *
- *   unary maps (Relu, Exp, Sigmoid, Clip before opset 11, ...)  -> ec_unary_<t>(op code)
+ *   unary maps (Relu, LeakyRelu, Clip before opset 11, ...)    -> ec_unary_<t>(op code)
+ *   Sqrt Exp Log Sigmoid Tanh Elu Selu Celu Softplus          -> ec_unary_exp_<t>(op code)
+ *   Sin Cos Tan Asin .. Atanh Erf                             -> ec_unary_trig_<t>(op code)
  *   Add Sub Mul Div Mod PRelu BitShift And Or Xor Max Min Sum Mean
  *                                                            -> ec_binary_<t>(op code)
  *   Equal Less Greater LessOrEqual GreaterOrEqual            -> ec_compare_<t>
@@ -263,7 +265,7 @@ static const unary_def unary_ops[] = {
     { "Asinh", EC_UN_ASINH, DT_FLOATS, 0, 0, 0, 0 },
     { "Acosh", EC_UN_ACOSH, DT_FLOATS, 0, 0, 0, 0 },
     { "Atanh", EC_UN_ATANH, DT_FLOATS, 0, 0, 0, 0 },
-    { "Erf", EC_UN_ERF, DT_NUMERIC, 0, 0, 0, 0 },
+    { "Erf", EC_UN_ERF, DT_FLOATS, 0, 0, 0, 0 },
     { "Sigmoid", EC_UN_SIGMOID, DT_FLOATS, 0, 0, 0, 0 },
     { "Tanh", EC_UN_TANH, DT_FLOATS, 0, 0, 0, 0 },
     { "LeakyRelu", EC_UN_LEAKY_RELU, DT_FLOATS, "alpha", 0.01f, 0, 0 },
@@ -294,10 +296,26 @@ static void infer_unary(ec_graph *g, int node)
     ec_set_out(g, node, 0, x->dtype, &x->shape);
 }
 
+/* The unary kernel of an op code (see ec_elementwise.h). */
+static const char *unary_kernel(int code)
+{
+    switch (code) {
+    case EC_UN_SQRT: case EC_UN_EXP: case EC_UN_LOG: case EC_UN_SIGMOID: case EC_UN_TANH:
+    case EC_UN_ELU: case EC_UN_SELU: case EC_UN_CELU: case EC_UN_SOFTPLUS:
+        return "ec_unary_exp";
+    case EC_UN_SIN: case EC_UN_COS: case EC_UN_TAN: case EC_UN_ASIN: case EC_UN_ACOS:
+    case EC_UN_ATAN: case EC_UN_SINH: case EC_UN_COSH: case EC_UN_ASINH: case EC_UN_ACOSH:
+    case EC_UN_ATANH: case EC_UN_ERF:
+        return "ec_unary_trig";
+    default:
+        return "ec_unary";
+    }
+}
+
 static void emit_unary(ec_graph *g, int node, ec_lowering *L, int y, int x, int code,
                        double alpha, double beta)
 {
-    ec_call *c = ec_emit(L, kname("ec_unary", g->values.a[y].dtype));
+    ec_call *c = ec_emit(L, kname(unary_kernel(code), g->values.a[y].dtype));
     ec_arg_out(c, "y", y);
     ec_arg_in(c, "x", x);
     arg_code(c, un_names, code);
@@ -672,6 +690,11 @@ const ec_opdef ec_ops_elementwise[] = {
 #define TH_UNARY(sfx, T) \
     static void th_unary_##sfx(const ec_karg *a) \
     { ec_unary_##sfx(a[0].p, a[1].p, a[2].i, a[3].i, a[4].f, a[5].f); }
+#define TH_UNARY_MATH(sfx, T) \
+    static void th_unary_exp_##sfx(const ec_karg *a) \
+    { ec_unary_exp_##sfx(a[0].p, a[1].p, a[2].i, a[3].i, a[4].f, a[5].f); } \
+    static void th_unary_trig_##sfx(const ec_karg *a) \
+    { ec_unary_trig_##sfx(a[0].p, a[1].p, a[2].i, a[3].i, a[4].f, a[5].f); }
 #define TH_BINARY(sfx, T) \
     static void th_binary_##sfx(const ec_karg *a) \
     { ec_binary_##sfx(a[0].p, a[1].p, a[2].p, a[3].i, a[4].i, a[5].ip, a[6].ip, a[7].ip); }
@@ -689,6 +712,7 @@ const ec_opdef ec_ops_elementwise[] = {
     static void th_cast_##sfx(const ec_karg *a) { ec_cast_##sfx(a[0].p, a[1].p, a[2].i, a[3].i); }
 
 EC_EW_NUMERIC(TH_UNARY) TH_UNARY(b, bool)
+EC_EW_FLOATS(TH_UNARY_MATH)
 EC_EW_NUMERIC(TH_BINARY) TH_BINARY(b, bool)
 EC_EW_NUMERIC(TH_COMPARE) TH_COMPARE(b, bool)
 EC_EW_NUMERIC(TH_CLIP)
@@ -703,6 +727,7 @@ static void th_where(const ec_karg *a)
 
 #define KE(kind, sfx) { "ec_" #kind "_" #sfx, th_##kind##_##sfx, "ec_elementwise.h", "ec_elementwise.c" },
 #define KE_UNARY(sfx, T) KE(unary, sfx)
+#define KE_UNARY_MATH(sfx, T) KE(unary_exp, sfx) KE(unary_trig, sfx)
 #define KE_BINARY(sfx, T) KE(binary, sfx)
 #define KE_COMPARE(sfx, T) KE(compare, sfx)
 #define KE_CLIP(sfx, T) KE(clip, sfx)
@@ -712,6 +737,7 @@ static void th_where(const ec_karg *a)
 
 const ec_kernel ec_kernels_elementwise[] = {
     EC_EW_NUMERIC(KE_UNARY) KE_UNARY(b, bool)
+    EC_EW_FLOATS(KE_UNARY_MATH)
     EC_EW_NUMERIC(KE_BINARY) KE_BINARY(b, bool)
     EC_EW_NUMERIC(KE_COMPARE) KE_COMPARE(b, bool)
     EC_EW_NUMERIC(KE_CLIP)

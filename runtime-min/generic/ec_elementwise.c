@@ -184,13 +184,49 @@ static void bc_next(bcast *it)
         case EC_UN_NEG: UMAP(-v); break; \
         case EC_UN_SIGN: UMAP(v > 0 ? (CT)1 : v < 0 ? (CT)-1 : v); break; \
         case EC_UN_RELU: UMAP(v < 0 ? (CT)0 : v); break; \
-        case EC_UN_SQRT: UMAP(sqrt##M(v)); break; \
-        case EC_UN_EXP: UMAP(exp##M(v)); break; \
-        case EC_UN_LOG: UMAP(log##M(v)); break; \
         case EC_UN_RECIPROCAL: UMAP((CT)1 / v); break; \
         case EC_UN_FLOOR: UMAP(floor##M(v)); break; \
         case EC_UN_CEIL: UMAP(ceil##M(v)); break; \
         case EC_UN_ROUND: UMAP(round_even_##sfx(v)); break; \
+        case EC_UN_LEAKY_RELU: UMAP(v < 0 ? al * v : v); break; \
+        case EC_UN_HARD_SIGMOID: \
+            UMAP(fmax##M((CT)0, fmin##M((CT)1, al * v + be))); break; \
+        case EC_UN_HARD_SWISH: \
+            UMAP(v * fmax##M((CT)0, fmin##M((CT)1, v / (CT)6 + (CT)0.5))); break; \
+        case EC_UN_SOFTSIGN: UMAP(v / ((CT)1 + fabs##M(v))); break; \
+        case EC_UN_THRESHOLDED_RELU: UMAP(v > al ? v : (CT)0); break; \
+        case EC_UN_SHRINK: UMAP(v < -al ? v + be : v > al ? v - be : (CT)0); break; \
+        case EC_UN_CLIP: UMAP(v < al ? al : v > be ? be : v); break; \
+        case EC_UN_DIV_SCALAR: UMAP(v / al); break; \
+        default: UMAP(v); break; \
+        } \
+    } \
+    void ec_unary_exp_##sfx(T *y, const T *x, int32_t op, int32_t n, float alpha, float beta) \
+    { \
+        int32_t i; \
+        CT al = (CT)alpha, be = (CT)beta; \
+        switch (op) { \
+        case EC_UN_SQRT: UMAP(sqrt##M(v)); break; \
+        case EC_UN_EXP: UMAP(exp##M(v)); break; \
+        case EC_UN_LOG: UMAP(log##M(v)); break; \
+        case EC_UN_SIGMOID: \
+            UMAP(v >= 0 ? (CT)1 / ((CT)1 + exp##M(-v)) : exp##M(v) / ((CT)1 + exp##M(v))); break; \
+        case EC_UN_TANH: UMAP(tanh##M(v)); break; \
+        case EC_UN_ELU: UMAP(v < 0 ? al * expm1##M(v) : v); break; \
+        case EC_UN_SELU: UMAP(v <= 0 ? be * (al * exp##M(v) - al) : be * v); break; \
+        case EC_UN_CELU: \
+            UMAP((v > 0 ? v : (CT)0) + (v < 0 ? al * expm1##M(v / al) : (CT)0)); break; \
+        case EC_UN_SOFTPLUS: \
+            UMAP(v > 0 ? v + log1p##M(exp##M(-v)) : log1p##M(exp##M(v))); break; \
+        default: UMAP(v); break; \
+        } \
+    } \
+    void ec_unary_trig_##sfx(T *y, const T *x, int32_t op, int32_t n, float alpha, float beta) \
+    { \
+        int32_t i; \
+        (void)alpha; \
+        (void)beta; \
+        switch (op) { \
         case EC_UN_SIN: UMAP(sin##M(v)); break; \
         case EC_UN_COS: UMAP(cos##M(v)); break; \
         case EC_UN_TAN: UMAP(tan##M(v)); break; \
@@ -203,25 +239,6 @@ static void bc_next(bcast *it)
         case EC_UN_ACOSH: UMAP(acosh##M(v)); break; \
         case EC_UN_ATANH: UMAP(atanh##M(v)); break; \
         case EC_UN_ERF: UMAP(erf##M(v)); break; \
-        case EC_UN_SIGMOID: \
-            UMAP(v >= 0 ? (CT)1 / ((CT)1 + exp##M(-v)) : exp##M(v) / ((CT)1 + exp##M(v))); break; \
-        case EC_UN_TANH: UMAP(tanh##M(v)); break; \
-        case EC_UN_LEAKY_RELU: UMAP(v < 0 ? al * v : v); break; \
-        case EC_UN_ELU: UMAP(v < 0 ? al * expm1##M(v) : v); break; \
-        case EC_UN_SELU: UMAP(v <= 0 ? be * (al * exp##M(v) - al) : be * v); break; \
-        case EC_UN_CELU: \
-            UMAP((v > 0 ? v : (CT)0) + (v < 0 ? al * expm1##M(v / al) : (CT)0)); break; \
-        case EC_UN_HARD_SIGMOID: \
-            UMAP(fmax##M((CT)0, fmin##M((CT)1, al * v + be))); break; \
-        case EC_UN_HARD_SWISH: \
-            UMAP(v * fmax##M((CT)0, fmin##M((CT)1, v / (CT)6 + (CT)0.5))); break; \
-        case EC_UN_SOFTPLUS: \
-            UMAP(v > 0 ? v + log1p##M(exp##M(-v)) : log1p##M(exp##M(v))); break; \
-        case EC_UN_SOFTSIGN: UMAP(v / ((CT)1 + fabs##M(v))); break; \
-        case EC_UN_THRESHOLDED_RELU: UMAP(v > al ? v : (CT)0); break; \
-        case EC_UN_SHRINK: UMAP(v < -al ? v + be : v > al ? v - be : (CT)0); break; \
-        case EC_UN_CLIP: UMAP(v < al ? al : v > be ? be : v); break; \
-        case EC_UN_DIV_SCALAR: UMAP(v / al); break; \
         default: UMAP(v); break; \
         } \
     } \
@@ -325,7 +342,7 @@ DEF_FLOAT(f64, double, double, )
 #define ISNEG(v) ((v) < 1 && (v) != 0)
 #define IMAP(EXPR) do { for (i = 0; i < n; i++) y[i] = (EXPR); } while (0)
 
-/* The scalar path of float-only unary ops applied to integers. */
+/* The scalar path of the other ec_unary ops applied to integers. */
 static double unary_f64_scalar(int32_t op, double v, double al, double be)
 {
     double y;

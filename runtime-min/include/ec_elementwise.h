@@ -16,9 +16,15 @@
 
 #include "ec_rt.h"
 
-/* ---- unary op codes (ec_unary_*) --------------------------------------
+/* ---- unary op codes ---------------------------------------------------------
+ * Three kernels by what they pull in from libm, so a model with a Relu does
+ * not link sinf: ec_unary_<t> (every type) takes the ops up to SQRT and from
+ * RECIPROCAL to ROUND plus the piecewise-linear ones (LEAKY_RELU HARD_SIGMOID
+ * HARD_SWISH SOFTSIGN THRESHOLDED_RELU SHRINK CLIP DIV_SCALAR); floats only:
+ * ec_unary_exp_<t> (SQRT EXP LOG SIGMOID TANH ELU SELU CELU SOFTPLUS) and
+ * ec_unary_trig_<t> (SIN .. ATANH, ERF). An op a kernel does not know copies.
  * alpha/beta are the op's float attributes, noted per op. Integer kernels
- * compute ABS NEG SIGN RELU IDENTITY CLIP natively, other ops through double;
+ * compute IDENTITY ABS NEG SIGN RELU natively, their other ops through double;
  * the bool kernel knows IDENTITY and NOT only. */
 enum {
     EC_UN_IDENTITY = 0,
@@ -105,6 +111,9 @@ enum {
 /* y[n] = op(x[n]); y may be x. */
 #define EC_DECL_UNARY(sfx, T) \
     void ec_unary_##sfx(T *y, const T *x, int32_t op, int32_t n, float alpha, float beta);
+#define EC_DECL_UNARY_MATH(sfx, T) \
+    void ec_unary_exp_##sfx(T *y, const T *x, int32_t op, int32_t n, float alpha, float beta); \
+    void ec_unary_trig_##sfx(T *y, const T *x, int32_t op, int32_t n, float alpha, float beta);
 /* y[dims] = op(a[dims via a_strides], b[dims via b_strides]) */
 #define EC_DECL_BINARY(sfx, T) \
     void ec_binary_##sfx(T *y, const T *a, const T *b, int32_t op, int32_t rank, \
@@ -138,6 +147,7 @@ enum {
 
 EC_EW_NUMERIC(EC_DECL_UNARY)
 EC_DECL_UNARY(b, bool)
+EC_EW_FLOATS(EC_DECL_UNARY_MATH)
 EC_EW_NUMERIC(EC_DECL_BINARY)
 EC_DECL_BINARY(b, bool)
 EC_EW_NUMERIC(EC_DECL_COMPARE)
