@@ -426,10 +426,27 @@ static void infer_cast(ec_graph *g, int node)
     ec_set_out(g, node, 0, to, &x->shape);
 }
 
+/* A pure view: y is x (Cast to the same dtype, one-input Max/Sum/...). */
+static void lower_view(ec_graph *g, int node, ec_lowering *L, int y, int x)
+{
+    ec_call *c;
+    L->alias = true;
+    c = ec_emit(L, "ec_copy");
+    ec_arg_out(c, "dst", y);
+    ec_arg_in(c, "src", x);
+    ec_arg_int(c, "nbytes", (int64_t)numel32(g, node, &g->values.a[y].shape) *
+                            (int64_t)ec_dtype_size(g->values.a[y].dtype));
+}
+
 static void lower_cast(ec_graph *g, int node, ec_lowering *L)
 {
     int y = out_id(g, node), x = in_id(g, node, 0);
-    ec_call *c = ec_emit(L, kname("ec_cast", g->values.a[y].dtype));
+    ec_call *c;
+    if (g->values.a[y].dtype == g->values.a[x].dtype) {
+        lower_view(g, node, L, y, x);
+        return;
+    }
+    c = ec_emit(L, kname("ec_cast", g->values.a[y].dtype));
     ec_arg_out(c, "y", y);
     ec_arg_in(c, "x", x);
     arg_dtype(c, "x_dtype", g->values.a[x].dtype);
@@ -601,7 +618,7 @@ static void lower_variadic(ec_graph *g, int node, ec_lowering *L)
     if (n->nin == 1) {
         ec_shape s0 = eff_shape(g, node, 0);
         if (ec_shape_eq(&s0, ys)) {
-            emit_unary(g, node, L, y, in_id(g, node, 0), EC_UN_IDENTITY, 0, 0);
+            lower_view(g, node, L, y, in_id(g, node, 0));
         } else { /* cannot happen: the output is the input's shape */
             ec_fail_node(g, node, "internal: one-input shape mismatch");
         }
