@@ -394,6 +394,69 @@ static void test_legacy_broadcast(void **state)
     assert_int_equal(g->values.a[ec_value_find(g, "p")].shape.rank, 3);
 }
 
+/* Every kernel name the lowering can form is in the kernel table. */
+static void test_kernel_table(void **state)
+{
+    static const ec_dtype all[] = { EC_DT_FLOAT, EC_DT_DOUBLE, EC_DT_FLOAT16, EC_DT_BFLOAT16,
+                                    EC_DT_INT8, EC_DT_UINT8, EC_DT_INT16, EC_DT_UINT16,
+                                    EC_DT_INT32, EC_DT_UINT32, EC_DT_INT64, EC_DT_UINT64,
+                                    EC_DT_BOOL };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof all / sizeof all[0]; i++) {
+        const char *sfx = ec_dtype_suffix(all[i]);
+        bool fl = ec_dtype_is_float(all[i]), bo = all[i] == EC_DT_BOOL;
+        assert_non_null(ec_kernel_find(ec_fmt("ec_unary_%s", sfx)));
+        assert_non_null(ec_kernel_find(ec_fmt("ec_binary_%s", sfx)));
+        assert_non_null(ec_kernel_find(ec_fmt("ec_compare_%s", sfx)));
+        assert_non_null(ec_kernel_find(ec_fmt("ec_cast_%s", sfx)));
+        if (!bo) assert_non_null(ec_kernel_find(ec_fmt("ec_clip_%s", sfx)));
+        if (fl) {
+            assert_non_null(ec_kernel_find(ec_fmt("ec_unary_exp_%s", sfx)));
+            assert_non_null(ec_kernel_find(ec_fmt("ec_unary_trig_%s", sfx)));
+            assert_non_null(ec_kernel_find(ec_fmt("ec_fclass_%s", sfx)));
+        }
+        if (fl || all[i] == EC_DT_INT32 || all[i] == EC_DT_INT64)
+            assert_non_null(ec_kernel_find(ec_fmt("ec_pow_%s", sfx)));
+    }
+    assert_non_null(ec_kernel_find("ec_where"));
+    assert_non_null(ec_op_find("CastLike", ""));
+    assert_non_null(ec_op_find("GreaterOrEqual", "ai.onnx"));
+}
+
+/* Clip since opset 11: omitted bounds become NULL pointers. */
+static void test_clip_lowering(void **state)
+{
+    ec_graph *g = ec_graph_new("t");
+    int64_t d4[1] = { 4 };
+    ec_shape s4 = ec_shape_make(1, d4), s0 = ec_shape_make(0, NULL);
+    const char *in[3] = { "x", "", "hi" };
+    const char *out[1] = { "y" };
+    int n;
+    ec_lowering L;
+    (void)state;
+    ec_diag_quiet(false);
+    g->opset = 13;
+    ec_add_input(g, "x", EC_DT_INT8, &s4);
+    ec_add_input(g, "hi", EC_DT_INT8, &s0);
+    n = ec_add_node(g, "Clip", "", "c", in, 3, out, 1);
+    ec_op_find("Clip", "")->infer(g, n);
+    memset(&L, 0, sizeof L);
+    L.g = g;
+    L.node = n;
+    ec_op_find("Clip", "")->lower(g, n, &L);
+    assert_string_equal(L.calls.a[0].kernel, "ec_clip_s8");
+    assert_int_equal(L.calls.a[0].args.a[2].value, -1);
+    assert_int_equal(L.calls.a[0].args.a[3].value, ec_value_find(g, "hi"));
+    ec_lowering_free(&L);
+    /* a non-scalar bound is diagnosed */
+    in[2] = "x";
+    out[0] = "y2";
+    n = ec_add_node(g, "Clip", "", "c2", in, 3, out, 1);
+    EXPECT_FAIL(ec_op_find("Clip", "")->infer(g, n));
+    assert_non_null(strstr(ec_diag_last(), "scalar"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +471,8 @@ int main(void)
         cmocka_unit_test(test_cast),
         cmocka_unit_test(test_ops_infer_lower),
         cmocka_unit_test(test_legacy_broadcast),
+        cmocka_unit_test(test_kernel_table),
+        cmocka_unit_test(test_clip_lowering),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     ec_free_all();
