@@ -18,8 +18,8 @@
 
 /* ---- unary op codes ---------------------------------------------------------
  * Three kernels by what they pull in from libm, so a model with a Relu does
- * not link sinf: ec_unary_<t> (every type) takes the ops up to SQRT and from
- * RECIPROCAL to ROUND plus the piecewise-linear ones (LEAKY_RELU HARD_SIGMOID
+ * not link sinf: ec_unary_<t> (every type) takes IDENTITY .. NOT and
+ * RECIPROCAL .. ROUND plus the piecewise-linear ones (LEAKY_RELU HARD_SIGMOID
  * HARD_SWISH SOFTSIGN THRESHOLDED_RELU SHRINK CLIP DIV_SCALAR); floats only:
  * ec_unary_exp_<t> (SQRT EXP LOG SIGMOID TANH ELU SELU CELU SOFTPLUS) and
  * ec_unary_trig_<t> (SIN .. ATANH, ERF). An op a kernel does not know copies.
