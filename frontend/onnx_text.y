@@ -20,6 +20,7 @@
 %define api.prefix {txyy}
 %define api.location.type {tx_loc}
 %define parse.error custom
+%define parse.lac full
 %locations
 %param {void *scanner}
 %parse-param {tx_pstate *P}

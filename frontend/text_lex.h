@@ -7,6 +7,7 @@
 
 typedef struct tx_lexstate {
     int line, col;                  /* next byte's position */
+    int prev_col;                   /* col at the end of the previous line */
     char *err;                      /* first lexical error, or NULL */
     tx_loc err_loc;
     char last[48];                  /* text of the last token (for messages) */

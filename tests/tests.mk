@@ -51,3 +51,10 @@ test: golden determinism
 check-bad: asan
 	sh tests/bad/run.sh $(ASAN_B)/edgec
 test: check-bad
+
+# ONNX text syntax (tests/text/run.py): print -> parse -> print over the conformance
+# models, onnx.parser (python3-onnx 1.12) on the printed text, error texts under ASan.
+check-text: $(B)/edgec asan
+	$(CONF_PYTHON) tests/text/run.py --edgec $(B)/edgec --edgec-errors $(ASAN_B)/edgec
+.PHONY: check-text
+test: check-text
