@@ -4,18 +4,24 @@
 For every test directory under DATA/{node,pytorch-converted,pytorch-operator,simple}:
   1. edgec MODEL -o TMP --name model  (every int64 graph input is bound to its
      test_data_set_0/input_K.pb with --bind; symbolic input dims get --dim)
-     exit != 0 -> unsupported (edgec's first stderr line is the reason);
+     exit != 0 -> unsupported (the first line edgec printed is the reason);
      killed by a signal, sanitizer report or timeout -> crash
-  2. a generated main.c (tests/conformance/harness.py) is compiled with every
-     .c in TMP:  cc -std=c99 -Wall -Wextra -Werror -pedantic
-                    -fsanitize=address,undefined -fno-sanitize-recover=undefined
-     failure -> compile error
-  3. it is run on every test_data_set_N; exit != 0 or sanitizer output -> crash
-  4. every output is compared with output_K.pb: floats |got-ref| <= 1e-4 + 1e-3*|ref|
+  2. a generated main.c (tests/conformance/harness.py) is built with every .c
+     in TMP:  cc -std=c99 -Wall -Wextra -Werror -pedantic -g
+                 -fsanitize=address,undefined -fno-sanitize-recover=undefined
+     (runtime-min sources are compiled once per run, see --no-objcache)
+     failure -> compile error (its first error line)
+  3. it is run on every test_data_set_N with an arena of exactly
+     NAME_ARENA_BYTES; exit != 0, sanitizer output, timeout or NAME_run
+     returning non-zero -> crash
+  4. output shapes documented in NAME.h must be the expected ones, and every
+     output is compared with output_K.pb: floats |got-ref| <= 1e-4 + 1e-3*|ref|
      (NaN matches NaN), integers and bool exactly -> otherwise wrong
+Time limits: edgec 60 s, cc 60 s, each run 60 s.
 
 Results: OUT/results.tsv (one line per test), OUT/summary.md (tables per
-folder and per op, unsupported reasons by count); the tables are printed too.
+folder and per op, unsupported reasons by count, every failure); the
+per-folder table and the pass rate are printed.
 
 Exit status: 0, unless --check is given and a selected test did not pass
 (then 1), or on a usage error (2).  With --check the last line printed is
