@@ -76,6 +76,16 @@ static int32_t clamp_s64(int64_t v, int32_t lo, int32_t hi)
     return v < lo ? lo : v > hi ? hi : (int32_t)v;
 }
 
+/* y[i] += a * (x[i] - xz) modulo 2^32, i < n; no overlap (vectorizes). */
+#define EC_QAXPY(T, S) \
+static void qaxpy_##S(uint32_t *restrict y, const T *restrict x, int32_t a, int32_t xz, int32_t n) \
+{ \
+    int32_t i; \
+    for (i = 0; i < n; i++) y[i] += (uint32_t)(a * ((int32_t)x[i] - xz)); \
+}
+EC_QAXPY(uint8_t, u8)
+EC_QAXPY(int8_t, s8)
+
 /* ---- requantization ---------------------------------------------------------- */
 
 void ec_quant_multiplier(int32_t *rq, float x_scale, float w_scale, float y_scale)
@@ -178,7 +188,7 @@ void ec_dynamic_quantize_linear_u8(uint8_t *y, float *y_scale, uint8_t *y_zp, co
  *     acc[j] = sum_k (a[i][k] - azp_i) * b[k][j]  -  bzp_j * sum_k (a[i][k] - azp_i)
  * (the per-column b zero point factored out of the inner loop), then
  * STORE(i, row) consumes the row. Arithmetic is modulo 2^32 in uint32. */
-#define EC_MM_ROWS(TA, TB, a, b, a_zp, b_zp, a_zp_n, b_zp_n, M, N, K, acc, STORE) \
+#define EC_MM_ROWS(TA, TB, QAXPY_B, a, b, a_zp, b_zp, a_zp_n, b_zp_n, M, N, K, acc, STORE) \
     do { \
         int32_t i_, k_, j_; \
         for (i_ = 0; i_ < (M); i_++) { \
@@ -191,7 +201,7 @@ void ec_dynamic_quantize_linear_u8(uint8_t *y, float *y_scale, uint8_t *y_zp, co
                 const TB *br_ = (b) + (size_t)k_ * (size_t)(N); \
                 rs_ += (uint32_t)av_; \
                 if (av_ == 0) continue; \
-                for (j_ = 0; j_ < (N); j_++) (acc)[j_] += (uint32_t)(av_ * (int32_t)br_[j_]); \
+                QAXPY_B((acc), br_, av_, 0, (N)); \
             } \
             if (b_zp) { \
                 if ((b_zp_n) == 1) { \
@@ -221,21 +231,21 @@ void ec_dynamic_quantize_linear_u8(uint8_t *y, float *y_scale, uint8_t *y_zp, co
         } \
     }
 
-#define EC_MATMUL_INTEGER(TA, TB, S) \
+#define EC_MATMUL_INTEGER(TA, TB, SB, S) \
 void ec_matmul_integer_##S(int32_t *y, const TA *a, const TB *b, const TA *a_zp, const TB *b_zp, \
                            int32_t M, int32_t N, int32_t K, int32_t a_zp_n, int32_t b_zp_n, \
                            int32_t r, const int32_t *p) \
 { \
     EC_BATCH_BEGIN(r, p, M, N, K) \
     uint32_t *acc = (uint32_t *)(y + oy_); \
-    EC_MM_ROWS(TA, TB, a + oa_, b + ob_, a_zp, b_zp, a_zp_n, b_zp_n, M, N, K, acc, acc += N); \
+    EC_MM_ROWS(TA, TB, qaxpy_##SB, a + oa_, b + ob_, a_zp, b_zp, a_zp_n, b_zp_n, M, N, K, acc, acc += N); \
     EC_BATCH_END(r) \
 }
 
-EC_MATMUL_INTEGER(uint8_t, uint8_t, u8u8)
-EC_MATMUL_INTEGER(uint8_t, int8_t, u8s8)
-EC_MATMUL_INTEGER(int8_t, uint8_t, s8u8)
-EC_MATMUL_INTEGER(int8_t, int8_t, s8s8)
+EC_MATMUL_INTEGER(uint8_t, uint8_t, u8, u8u8)
+EC_MATMUL_INTEGER(uint8_t, int8_t, s8, u8s8)
+EC_MATMUL_INTEGER(int8_t, uint8_t, u8, s8u8)
+EC_MATMUL_INTEGER(int8_t, int8_t, s8, s8s8)
 
 /* ---- integer convolution ------------------------------------------------------ */
 
@@ -243,7 +253,7 @@ EC_MATMUL_INTEGER(int8_t, int8_t, s8s8)
  * values, modulo 2^32): for every input channel of the group and every kernel
  * position, an axpy along the last output dim over the range where the input
  * is inside (padding is x_zp, i.e. contributes nothing). */
-#define EC_CONV_PLANE(TX, TW, S) \
+#define EC_CONV_PLANE(TX, TW, SX, S) \
 static void conv_plane_##S(uint32_t *acc, const TX *x, const TW *w, int32_t bias, int32_t xz, \
                            int32_t wz, int32_t ni, int32_t mi, int32_t c, int32_t m, \
                            int32_t group, int32_t nd, const int32_t *p) \
@@ -282,8 +292,11 @@ static void conv_plane_##S(uint32_t *acc, const TX *x, const TW *w, int32_t bias
                 if (ok) { \
                     const TX *xr = xi + (size_t)xoff * (size_t)in[last]; \
                     uint32_t *ar = acc + (size_t)r * (size_t)olast; \
-                    for (o = lo; o < hi; o++) \
-                        ar[o] += (uint32_t)(wv * ((int32_t)xr[o * s + off] - xz)); \
+                    if (s == 1) \
+                        qaxpy_##SX(ar + lo, xr + lo + off, wv, xz, hi - lo); \
+                    else \
+                        for (o = lo; o < hi; o++) \
+                            ar[o] += (uint32_t)(wv * ((int32_t)xr[o * s + off] - xz)); \
                 } \
                 for (i = last - 1; i >= 0; i--) { \
                     if (++opos[i] < out[i]) break; \
@@ -294,8 +307,8 @@ static void conv_plane_##S(uint32_t *acc, const TX *x, const TW *w, int32_t bias
     } \
 }
 
-#define EC_CONV_INTEGER(TX, TW, S) \
-EC_CONV_PLANE(TX, TW, S) \
+#define EC_CONV_INTEGER(TX, TW, SX, S) \
+EC_CONV_PLANE(TX, TW, SX, S) \
 void ec_conv_integer_##S(int32_t *y, const TX *x, const TW *w, const TX *x_zp, const TW *w_zp, \
                          int32_t n, int32_t c, int32_t m, int32_t group, int32_t w_zp_n, \
                          int32_t nd, const int32_t *p) \
@@ -310,10 +323,10 @@ void ec_conv_integer_##S(int32_t *y, const TX *x, const TW *w, const TX *x_zp, c
                            ni, mi, c, m, group, nd, p); \
 }
 
-EC_CONV_INTEGER(uint8_t, uint8_t, u8u8)
-EC_CONV_INTEGER(uint8_t, int8_t, u8s8)
-EC_CONV_INTEGER(int8_t, uint8_t, s8u8)
-EC_CONV_INTEGER(int8_t, int8_t, s8s8)
+EC_CONV_INTEGER(uint8_t, uint8_t, u8, u8u8)
+EC_CONV_INTEGER(uint8_t, int8_t, u8, u8s8)
+EC_CONV_INTEGER(int8_t, uint8_t, s8, s8u8)
+EC_CONV_INTEGER(int8_t, int8_t, s8, s8s8)
 
 /* ---- QLinearMatMul / QLinearConv ---------------------------------------------- */
 
@@ -325,7 +338,7 @@ static void multipliers(int32_t *rq, const float *x_scale, const float *w_scale,
     for (k = 0; k < nq; k++) ec_quant_multiplier(rq + 2 * k, x_scale[0], w_scale[k], y_scale[0]);
 }
 
-#define EC_QLINEAR(TX, TW, TY, SXW, S, LO, HI) \
+#define EC_QLINEAR(TX, TW, TY, SW, SXW, S, LO, HI) \
 void ec_qlinear_matmul_##S(TY *y, int32_t *acc, const TX *a, const TW *b, const TX *a_zp, \
                            const TW *b_zp, const TY *y_zp, int32_t M, int32_t N, int32_t K, \
                            int32_t bn, int32_t r, const int32_t *rq, const int32_t *p) \
@@ -335,7 +348,7 @@ void ec_qlinear_matmul_##S(TY *y, int32_t *acc, const TX *a, const TW *b, const 
     EC_BATCH_BEGIN(r, p, M, N, K) \
     TY *yr = y + oy_; \
     int32_t j; \
-    EC_MM_ROWS(TX, TW, a + oa_, b + ob_, a_zp, b_zp, 1, bn, M, N, K, ua, { \
+    EC_MM_ROWS(TX, TW, qaxpy_##SW, a + oa_, b + ob_, a_zp, b_zp, 1, bn, M, N, K, ua, { \
         for (j = 0; j < N; j++) { \
             const int32_t *q = rq + (bn == 1 ? 0 : 2 * j); \
             yr[j] = (TY)clamp_s64(ec_requantize(wrap_s32(ua[j]), q[0], q[1]) + yz, LO, HI); \
@@ -384,11 +397,11 @@ void ec_qlinear_conv_rt_##S(TY *y, int32_t *work, const TX *x, const TW *w, cons
                         work + osz, p); \
 }
 
-EC_QLINEAR(uint8_t, uint8_t, uint8_t, u8u8, u8u8u8, 0, 255)
-EC_QLINEAR(uint8_t, uint8_t, int8_t, u8u8, u8u8s8, -128, 127)
-EC_QLINEAR(uint8_t, int8_t, uint8_t, u8s8, u8s8u8, 0, 255)
-EC_QLINEAR(uint8_t, int8_t, int8_t, u8s8, u8s8s8, -128, 127)
-EC_QLINEAR(int8_t, uint8_t, uint8_t, s8u8, s8u8u8, 0, 255)
-EC_QLINEAR(int8_t, uint8_t, int8_t, s8u8, s8u8s8, -128, 127)
-EC_QLINEAR(int8_t, int8_t, uint8_t, s8s8, s8s8u8, 0, 255)
-EC_QLINEAR(int8_t, int8_t, int8_t, s8s8, s8s8s8, -128, 127)
+EC_QLINEAR(uint8_t, uint8_t, uint8_t, u8, u8u8, u8u8u8, 0, 255)
+EC_QLINEAR(uint8_t, uint8_t, int8_t, u8, u8u8, u8u8s8, -128, 127)
+EC_QLINEAR(uint8_t, int8_t, uint8_t, s8, u8s8, u8s8u8, 0, 255)
+EC_QLINEAR(uint8_t, int8_t, int8_t, s8, u8s8, u8s8s8, -128, 127)
+EC_QLINEAR(int8_t, uint8_t, uint8_t, u8, s8u8, s8u8u8, 0, 255)
+EC_QLINEAR(int8_t, uint8_t, int8_t, u8, s8u8, s8u8s8, -128, 127)
+EC_QLINEAR(int8_t, int8_t, uint8_t, s8, s8s8, s8s8u8, 0, 255)
+EC_QLINEAR(int8_t, int8_t, int8_t, s8, s8s8, s8s8s8, -128, 127)
