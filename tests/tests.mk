@@ -58,3 +58,16 @@ check-text: $(B)/edgec asan
 	$(CONF_PYTHON) tests/text/run.py --edgec $(B)/edgec --edgec-errors $(ASAN_B)/edgec
 .PHONY: check-text
 test: check-text
+
+# Fuzz the text frontend with libFuzzer (not part of make test): make fuzz-text FUZZ_SECONDS=300
+FUZZ_B = build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+fuzz-text:
+	$(MAKE) B=$(FUZZ_B) CC=clang CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" $(FUZZ_B)/libedgec.a
+	clang -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer -Iir -Ifrontend -Iruntime-min/include \
+	  -o $(FUZZ_B)/fuzz_text tests/fuzz/fuzz_text.c $(FUZZ_B)/libedgec.a $(LDLIBS)
+	mkdir -p $(FUZZ_B)/corpus && cp tests/text/errors/*.onnxtxt tests/fuzz/seeds/*.onnxtxt $(FUZZ_B)/corpus/
+	$(FUZZ_B)/fuzz_text -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -dict=tests/fuzz/onnx_text.dict \
+	  $(FUZZ_B)/corpus
+.PHONY: fuzz-text
