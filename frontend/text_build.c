@@ -273,8 +273,10 @@ static void type_get(bld *b, const tx_type *t, ec_dtype *dt, ec_shape *s, const 
             s->sym[i] = ec_strdup(d->tok.s);
         }
     }
-    /* the static dims must not overflow int64 */
+    /* the static dims must not overflow int64 (no product with a 0 dim) */
     int64_t p = 1;
+    for (int i = 0; i < s->rank; i++)
+        if (s->dim[i] == 0) return;
     for (int i = 0; i < s->rank; i++) {
         int64_t v = s->dim[i];
         if (v <= 0) continue;
