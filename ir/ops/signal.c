@@ -113,8 +113,8 @@ static int64_t window_make(ec_graph *g, int node, ec_dtype *dt)
     if (*dt != EC_DT_FLOAT && *dt != EC_DT_DOUBLE)
         ec_fail_node(g, node, "output_datatype %s is not supported (float, double)",
                      ec_dtype_name(*dt));
-    if (size < 0 || size > INT32_MAX)
-        ec_fail_node(g, node, "window size %lld is out of range", (long long)size);
+    if (size < 0 || size > (1 << 24))
+        ec_fail_node(g, node, "window size %lld is out of range [0, 2^24]", (long long)size);
     return size;
 }
 
@@ -180,7 +180,7 @@ static void dft_make(ec_graph *g, int node, dft_info *d)
     d->nin = d->x->shape.dim[d->axis];
     d->n = ec_in(g, node, 1) ? const_scalar_int(g, node, 1, "dft_length", "decides the output length")
                              : d->nin;
-    if (d->n < 1 || d->n > (INT32_MAX / 16))
+    if (d->n < 1 || d->n > (1 << 24))
         ec_fail_node(g, node, "dft_length %lld is out of range", (long long)d->n);
     if (onesided && d->inverse)
         ec_fail_node(g, node, "a onesided inverse DFT is not supported");
@@ -264,7 +264,7 @@ static void stft_make(ec_graph *g, int node, stft_info *s)
     if (s->n < 1 || s->n > s->len)
         ec_fail_node(g, node, "frame length %lld must be in [1, %lld] (the signal length)",
                      (long long)s->n, (long long)s->len);
-    if (s->n > INT32_MAX / 16) ec_fail_node(g, node, "frame length too large");
+    if (s->n > (1 << 24)) ec_fail_node(g, node, "frame length %lld is too large", (long long)s->n);
     if (onesided && s->cin == 2)
         ec_fail_node(g, node, "onesided output needs a real signal (set onesided=0 for complex)");
     s->frames = (s->len - s->n) / s->step + 1;
@@ -397,6 +397,8 @@ static void gs_make(ec_graph *g, int node, gs_info *s)
         ec_fail_node(g, node, "grid needs shape [N, H_out, W_out, 2]");
     if (!ec_shape_is_static(&s->x->shape) || !ec_shape_is_static(&s->grid->shape))
         ec_fail_node(g, node, "X and grid need static shapes");
+    if (s->x->shape.dim[2] < 1 || s->x->shape.dim[3] < 1)
+        ec_fail_node(g, node, "X has an empty image (H and W must be at least 1)");
     if (s->x->shape.dim[0] != s->grid->shape.dim[0])
         ec_fail_node(g, node, "X has batch %lld, grid %lld", (long long)s->x->shape.dim[0],
                      (long long)s->grid->shape.dim[0]);
@@ -475,7 +477,8 @@ static void roi_make(ec_graph *g, int node, roi_info *r)
         ec_fail_node(g, node, "batch_indices needs shape [num_rois]");
     if (!ec_shape_is_static(&r->x->shape) || !ec_shape_is_static(&r->rois->shape))
         ec_fail_node(g, node, "X and rois need static shapes");
-    if (r->x->shape.dim[0] < 1) ec_fail_node(g, node, "X has an empty batch");
+    if (r->x->shape.dim[0] < 1 || r->x->shape.dim[2] < 1 || r->x->shape.dim[3] < 1)
+        ec_fail_node(g, node, "X is empty (N, H and W must be at least 1)");
     if (strcmp(mode, "avg") == 0) r->mode = EC_ROI_AVG;
     else if (strcmp(mode, "max") == 0) r->mode = EC_ROI_MAX;
     else ec_fail_node(g, node, "unknown mode '%s'", mode);

@@ -352,6 +352,15 @@ void ec_grid_sample_f32(float *y, const float *x, const float *grid, int32_t n, 
 
 /* ---- RoI align ------------------------------------------------------------------ */
 
+/* Samples per bin side for a bin of the given size: ceil(size), kept in
+ * [0, 4096] so that garbage RoIs (huge, infinite, NaN) stay defined. */
+static int32_t roi_grid(float size)
+{
+    const float g = ceilf(size);
+    if (!(g > 0.0f)) return 0;
+    return g > 4096.0f ? 4096 : (int32_t)g;
+}
+
 void ec_roi_align_f32(float *y, const float *x, const float *rois, const int64_t *bidx,
                       int32_t n, int32_t c, int32_t h, int32_t w, int32_t r, int32_t ph,
                       int32_t pw, int32_t ratio, float scale, int32_t half_pixel, int32_t mode)
@@ -374,10 +383,8 @@ void ec_roi_align_f32(float *y, const float *x, const float *rois, const int64_t
         }
         bh = rh / (float)ph;
         bw = rw / (float)pw;
-        gh = ratio > 0 ? ratio : (int32_t)ceilf(rh / (float)ph);
-        gw = ratio > 0 ? ratio : (int32_t)ceilf(rw / (float)pw);
-        if (gh < 0) gh = 0;
-        if (gw < 0) gw = 0;
+        gh = ratio > 0 ? ratio : roi_grid(rh / (float)ph);
+        gw = ratio > 0 ? ratio : roi_grid(rw / (float)pw);
         count = (float)(gh * gw > 1 ? gh * gw : 1);
         for (ch = 0; ch < c; ch++) {
             const float *img = x + ((int64_t)bi * c + ch) * h * w;
@@ -390,7 +397,8 @@ void ec_roi_align_f32(float *y, const float *x, const float *rois, const int64_t
                         for (ix = 0; ix < gw; ix++) {
                             float xx = sw + (float)ox * bw + ((float)ix + 0.5f) * bw / (float)gw;
                             float w1 = 0, w2 = 0, w3 = 0, w4 = 0, v1 = 0, v2 = 0, v3 = 0, v4 = 0;
-                            if (!(yy < -1.0f || yy > (float)h || xx < -1.0f || xx > (float)w)) {
+                            /* written so that a NaN coordinate counts as outside */
+                            if (yy >= -1.0f && yy <= (float)h && xx >= -1.0f && xx <= (float)w) {
                                 float fy = yy <= 0.0f ? 0.0f : yy, fx = xx <= 0.0f ? 0.0f : xx;
                                 int32_t yl = (int32_t)fy, xl = (int32_t)fx, yh, xh;
                                 float ly, lx;
