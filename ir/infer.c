@@ -60,6 +60,11 @@ static bool foldable(ec_graph *g, int i, const ec_opdef *d)
     return true;
 }
 
+/* ir/ops/rnn.c: replaces If node i by the nodes of its branch (or of both
+ * and a select, for a run-time condition); true when it did, so that index i
+ * is looked at again. */
+bool ec_if_expand(ec_graph *g, int node);
+
 void ec_infer_and_fold(ec_graph *g)
 {
     int i, k;
@@ -68,6 +73,7 @@ void ec_infer_and_fold(ec_graph *g)
         ec_node *n = &g->nodes.a[i];
         const ec_opdef *d;
         if (n->dead) continue;
+        if (ec_if_expand(g, i)) { i--; continue; }
         d = ec_op_find(n->op, n->domain);
         if (!d) ec_fail_node(g, i, "unsupported op");
         for (k = 0; k < n->nin; k++) {

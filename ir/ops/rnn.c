@@ -1,6 +1,7 @@
 /* rnn.c - ops of the rnn family: shape inference, lowering, kernel table.
  *
  *   RNN GRU LSTM          ec_rnn_f32 ec_gru_f32 ec_lstm_f32 (one call per direction)
+ *   If                    inlined (ec_if_expand); a run-time condition: ec_if_select
  *
  * One function, rnn_make(), reads and checks a node's inputs and attributes
  * for both infer and lower, so the two cannot disagree.
@@ -300,10 +301,368 @@ static void lower_rnn(ec_graph *g, int node, ec_lowering *L) { lower_rnn_kind(g,
 static void lower_gru(ec_graph *g, int node, ec_lowering *L) { lower_rnn_kind(g, node, L, RK_GRU); }
 static void lower_lstm(ec_graph *g, int node, ec_lowering *L) { lower_rnn_kind(g, node, L, RK_LSTM); }
 
+/* ---- If ------------------------------------------------------------------------
+ * ec_infer_and_fold calls ec_if_expand on each node just before inferring it,
+ * so the condition is already inferred and folded:
+ *   - a constant condition: the chosen branch's nodes are copied into the
+ *     parent graph in place of the If, and each If output becomes an Identity
+ *     (a view) of the branch output; the other branch is never looked at;
+ *   - a run-time condition: both branches are copied, and the If node becomes
+ *     a select (op If, domain "edgec": inputs cond, then outputs, else outputs)
+ *     that copies the chosen branch's outputs. Both branches run: the generated
+ *     code is straight-line, so this suits small branches.
+ * A branch reads outer values by name. Names resolve in the parent graph for a
+ * top-level If; an If inside a copied branch gets the names its branches read
+ * from outside as extra inputs (listed in the attribute "edgec.captures"), so
+ * scheduling sees them and they resolve once that If is expanded in turn. */
+
+#define CAPTURES "edgec.captures"
+
+typedef EC_VEC(char *) name_vec;
+
+static bool locally_defined(const ec_value *v)
+{
+    return v->producer >= 0 || v->is_input || v->is_initializer || v->data;
+}
+
+static void name_add(name_vec *nv, const char *name)
+{
+    int i;
+    for (i = 0; i < nv->n; i++)
+        if (strcmp(nv->a[i], name) == 0) return;
+    EC_PUSH(*nv, ec_strdup(name));
+}
+
+static void free_names(const ec_graph *sg, name_vec *out);
+
+/* Names the sub-graphs of node n read from outside themselves. */
+static void node_graph_reads(const ec_node *n, name_vec *out)
+{
+    int k, j;
+    for (k = 0; k < n->nattrs; k++) {
+        const ec_attr *a = &n->attrs[k];
+        int ng = a->type == EC_ATTR_GRAPH ? 1 : a->type == EC_ATTR_GRAPHS ? a->n : 0;
+        for (j = 0; j < ng; j++) {
+            const ec_graph *sub = a->type == EC_ATTR_GRAPH ? a->g : a->graphs[j];
+            if (sub) free_names(sub, out);
+        }
+    }
+}
+
+/* Names sg reads from enclosing graphs: its nodes' and outputs' reads, and
+ * its sub-graphs' reads, that sg does not define. (Recursion is bounded by
+ * the frontend's sub-graph depth limit.) */
+static void free_names(const ec_graph *sg, name_vec *out)
+{
+    int i, k;
+    for (i = 0; i < sg->nodes.n; i++) {
+        const ec_node *n = &sg->nodes.a[i];
+        name_vec inner = { 0 };
+        for (k = 0; k < n->nin; k++)
+            if (n->in[k] >= 0 && !locally_defined(&sg->values.a[n->in[k]]))
+                name_add(out, sg->values.a[n->in[k]].name);
+        node_graph_reads(n, &inner);
+        for (k = 0; k < inner.n; k++) {
+            int v = ec_value_find(sg, inner.a[k]);
+            if (v < 0 || !locally_defined(&sg->values.a[v])) name_add(out, inner.a[k]);
+            ec_free(inner.a[k]);
+        }
+        ec_free(inner.a);
+    }
+    for (i = 0; i < sg->outputs.n; i++)
+        if (!locally_defined(&sg->values.a[sg->outputs.a[i]]))
+            name_add(out, sg->values.a[sg->outputs.a[i]].name);
+}
+
+/* A fresh value of g named PREFIX/name. */
+static int fresh_value(ec_graph *g, const char *prefix, const char *name)
+{
+    char *hint = ec_fmt("%s/%s", prefix, name);
+    int v = ec_value_new(g, hint);
+    ec_free(hint);
+    return v;
+}
+
+static bool is_onnx_if(const ec_node *n)
+{
+    return strcmp(n->op, "If") == 0 && (!n->domain[0] || strcmp(n->domain, "ai.onnx") == 0);
+}
+
+/* Copying one branch of the If at g's node `node` into new nodes. */
+typedef struct inliner {
+    ec_graph *g;
+    int node;                       /* the If */
+    const char *prefix;             /* names of the copies: PREFIX/name */
+    EC_VEC(ec_node) nodes;          /* the copies, in order */
+} inliner;
+
+/* A name the branch reads from outside, as a value of g. */
+static int resolve_outer(inliner *in, const char *name)
+{
+    ec_graph *g = in->g;
+    const ec_node *n = NODE(g, in->node);
+    const ec_attr *cap = ec_attr_find(n, CAPTURES);
+    int v, k;
+    if (cap) {
+        for (k = 0; k < cap->n && k + 1 < n->nin; k++)
+            if (strcmp(cap->strings[k], name) == 0) return n->in[k + 1];
+        ec_fail_node(g, in->node, "a branch reads undefined value '%s'", name);
+    }
+    v = ec_value_find(g, name);
+    if (v < 0 || !locally_defined(&g->values.a[v]))
+        ec_fail_node(g, in->node, "a branch reads undefined value '%s'", name);
+    if (g->values.a[v].producer >= in->node)
+        ec_fail_node(g, in->node, "a branch reads '%s', which is computed after the If", name);
+    return v;
+}
+
+/* g's value for value v of branch sg; map caches it. */
+static int resolve(inliner *in, ec_graph *sg, int *map, int v)
+{
+    ec_graph *g = in->g;
+    const ec_value *sv = &sg->values.a[v];
+    if (map[v] >= 0) return map[v];
+    if (sv->data) {
+        int nv = fresh_value(g, in->prefix, sv->name);
+        size_t nb = sv->nbytes ? sv->nbytes : 1;
+        void *data = ec_alloc(nb);
+        memcpy(data, sv->data, sv->nbytes);
+        ec_value_set_const(g, nv, sv->dtype, &sv->shape, data);
+        g->values.a[nv].nbytes = sv->nbytes;
+        g->values.a[nv].is_initializer = true;
+        map[v] = nv;
+    } else if (sv->producer >= 0) {
+        ec_fail_node(g, in->node, "branch value '%s' is read before it is computed", sv->name);
+    } else {
+        map[v] = resolve_outer(in, sv->name);
+    }
+    return map[v];
+}
+
+/* Copy the nodes of branch sg; out[k] gets g's value of its output k. */
+static void inline_branch(inliner *in, ec_graph *sg, int *out)
+{
+    ec_graph *g = in->g;
+    int *map = ec_alloc(sizeof(int) * (size_t)(sg->values.n + 1));
+    int i, k;
+    for (i = 0; i < sg->values.n; i++) map[i] = -1;
+    ec_toposort(sg);
+    for (i = 0; i < sg->nodes.n; i++) {
+        const ec_node *sn = &sg->nodes.a[i];
+        ec_node c;
+        name_vec caps = { 0 };
+        if (sn->dead) continue;
+        memset(&c, 0, sizeof c);
+        c.op = ec_strdup(sn->op);
+        c.domain = ec_strdup(sn->domain);
+        c.name = ec_fmt("%s/%s", in->prefix, sn->name[0] ? sn->name : sn->op);
+        c.index = NODE(g, in->node)->index;
+        if (is_onnx_if(sn)) node_graph_reads(sn, &caps);
+        c.nin = sn->nin + caps.n;
+        c.nout = sn->nout;
+        c.in = ec_alloc(sizeof(int) * (size_t)(c.nin + 1));
+        c.out = ec_alloc(sizeof(int) * (size_t)(c.nout + 1));
+        for (k = 0; k < sn->nin; k++)
+            c.in[k] = sn->in[k] >= 0 ? resolve(in, sg, map, sn->in[k]) : -1;
+        for (k = 0; k < caps.n; k++) {
+            int v = ec_value_find(sg, caps.a[k]);
+            c.in[sn->nin + k] = v >= 0 ? resolve(in, sg, map, v) : resolve_outer(in, caps.a[k]);
+        }
+        for (k = 0; k < sn->nout; k++) {
+            int v = sn->out[k];
+            if (v < 0) { c.out[k] = -1; continue; }
+            if (map[v] >= 0)
+                ec_fail_node(g, in->node, "branch value '%s' is computed twice",
+                             sg->values.a[v].name);
+            map[v] = fresh_value(g, in->prefix, sg->values.a[v].name);
+            c.out[k] = map[v];
+        }
+        c.nattrs = sn->nattrs + (caps.n ? 1 : 0);
+        c.attrs = ec_alloc(sizeof(ec_attr) * (size_t)(c.nattrs + 1));
+        for (k = 0; k < sn->nattrs; k++) c.attrs[k] = sn->attrs[k];
+        if (caps.n) {
+            ec_attr *a = &c.attrs[sn->nattrs];
+            memset(a, 0, sizeof *a);
+            a->name = ec_strdup(CAPTURES);
+            a->type = EC_ATTR_STRINGS;
+            a->n = caps.n;
+            a->strings = caps.a;
+        }
+        EC_PUSH(in->nodes, c);
+    }
+    for (k = 0; k < sg->outputs.n; k++) out[k] = resolve(in, sg, map, sg->outputs.a[k]);
+    ec_free(map);
+}
+
+/* Put the nodes add[0..nadd) in front of node `at`, and renumber producers. */
+static void splice_nodes(ec_graph *g, int at, const ec_node *add, int nadd)
+{
+    int n = g->nodes.n, i, k;
+    ec_node *a, *tmp;
+    for (i = 0; i < nadd; i++) EC_PUSH(g->nodes, add[i]);
+    a = g->nodes.a;
+    /* rotate [at, n + nadd) right by nadd */
+    tmp = ec_alloc(sizeof(ec_node) * (size_t)(n - at + 1));
+    memcpy(tmp, a + at, sizeof(ec_node) * (size_t)(n - at));
+    memmove(a + at, a + n, sizeof(ec_node) * (size_t)nadd);
+    memcpy(a + at + nadd, tmp, sizeof(ec_node) * (size_t)(n - at));
+    ec_free(tmp);
+    for (i = at; i < g->nodes.n; i++)
+        for (k = 0; k < a[i].nout; k++)
+            if (a[i].out[k] >= 0) g->values.a[a[i].out[k]].producer = i;
+}
+
+static ec_graph *branch(ec_graph *g, int node, const char *name)
+{
+    const ec_attr *a = ec_attr_find(NODE(g, node), name);
+    if (!a || a->type != EC_ATTR_GRAPH || !a->g)
+        ec_fail_node(g, node, "missing graph attribute '%s'", name);
+    if (a->g->outputs.n != NODE(g, node)->nout)
+        ec_fail_node(g, node, "%s has %d outputs, the If has %d", name, a->g->outputs.n,
+                     NODE(g, node)->nout);
+    if (a->g->inputs.n != 0) ec_fail_node(g, node, "%s must not have inputs", name);
+    return a->g;
+}
+
+/* The one-element bool condition of an If; no data when only known at run time. */
+static const ec_value *if_cond(ec_graph *g, int node)
+{
+    const ec_value *c = ec_in(g, node, 0);
+    if (!c) ec_fail_node(g, node, "missing input 0 (cond)");
+    if (c->dtype != EC_DT_BOOL)
+        ec_fail_node(g, node, "cond has type %s, expected bool", ec_dtype_name(c->dtype));
+    if (c->shape.rank < 0 || !ec_shape_is_static(&c->shape) || ec_shape_numel(&c->shape) != 1)
+        ec_fail_node(g, node, "cond must have exactly one element");
+    return c;
+}
+
+bool ec_if_expand(ec_graph *g, int node);
+
+bool ec_if_expand(ec_graph *g, int node)
+{
+    ec_node *n = NODE(g, node);
+    const char *base = n->name[0] ? n->name : "If";
+    inliner in;
+    int nout = n->nout, k, *then_out, *else_out = NULL;
+    bool run_time, which = true;
+    if (n->dead || !is_onnx_if(n)) return false;
+    {
+        const ec_value *cond = if_cond(g, node);
+        run_time = cond->data == NULL;
+        if (!run_time) which = *(const bool *)cond->data;
+    }
+    memset(&in, 0, sizeof in);
+    in.g = g;
+    in.node = node;
+    then_out = ec_alloc(sizeof(int) * (size_t)(nout + 1));
+    else_out = ec_alloc(sizeof(int) * (size_t)(nout + 1));
+    if (run_time || which) {
+        in.prefix = ec_fmt("%s/then", base);
+        inline_branch(&in, branch(g, node, "then_branch"), then_out);
+    }
+    if (run_time || !which) {
+        in.prefix = ec_fmt("%s/else", base);
+        inline_branch(&in, branch(g, node, "else_branch"), run_time ? else_out : then_out);
+    }
+    n = NODE(g, node);
+    if (run_time) {
+        /* the If becomes the select: cond, then outputs, else outputs */
+        int *ins = ec_alloc(sizeof(int) * (size_t)(2 * nout + 2));
+        ins[0] = n->in[0];
+        for (k = 0; k < nout; k++) {
+            ins[1 + k] = then_out[k];
+            ins[1 + nout + k] = else_out[k];
+        }
+        n->in = ins;
+        n->nin = 1 + 2 * nout;
+        n->domain = ec_strdup("edgec");
+        n->attrs = NULL;
+        n->nattrs = 0;
+    } else {
+        /* each output an Identity (a view) of the branch's, in place of the If */
+        const ec_node tmpl = *n;
+        for (k = 0; k < nout; k++) {
+            ec_node c = tmpl;
+            c.op = ec_strdup("Identity");
+            c.domain = ec_strdup("");
+            c.attrs = NULL;
+            c.nattrs = 0;
+            c.nin = c.nout = 1;
+            c.in = ec_alloc(sizeof(int));
+            c.out = ec_alloc(sizeof(int));
+            c.in[0] = then_out[k];
+            c.out[0] = tmpl.out[k];
+            if (nout > 1) c.name = ec_fmt("%s/out%d", base, k);
+            EC_PUSH(in.nodes, c);
+        }
+        memmove(g->nodes.a + node, g->nodes.a + node + 1,
+                sizeof(ec_node) * (size_t)(g->nodes.n - node - 1));
+        g->nodes.n--;
+    }
+    splice_nodes(g, node, in.nodes.a, in.nodes.n);
+    ec_free(in.nodes.a);
+    ec_free(then_out);
+    ec_free(else_out);
+    return true;
+}
+
+/* The expanded If with a run-time condition: inputs cond, then..., else... */
+static void infer_if_select(ec_graph *g, int node)
+{
+    const ec_node *n = NODE(g, node);
+    const ec_value *cond = if_cond(g, node);
+    int k, nout = n->nout;
+    if (n->nin != 1 + 2 * nout) ec_fail_node(g, node, "internal: malformed If select");
+    for (k = 0; k < nout; k++) {
+        const ec_value *a = ec_in(g, node, 1 + k), *b = ec_in(g, node, 1 + nout + k);
+        char sa[128], sb[128];
+        if (!a || !b) ec_fail_node(g, node, "internal: If select without branch output %d", k);
+        if (cond->data) {
+            const ec_value *c = *(const bool *)cond->data ? a : b;
+            ec_set_out(g, node, k, c->dtype, &c->shape);
+            continue;
+        }
+        if (a->dtype != b->dtype || !ec_shape_eq(&a->shape, &b->shape))
+            ec_fail_node(g, node, "with a run-time condition both branches must give the same "
+                         "type and shape: output %d is %s%s in then_branch, %s%s in else_branch", k,
+                         ec_dtype_name(a->dtype), ec_shape_str(&a->shape, sa, sizeof sa),
+                         ec_dtype_name(b->dtype), ec_shape_str(&b->shape, sb, sizeof sb));
+        if (ec_dtype_size(a->dtype) == 0)
+            ec_fail_node(g, node, "output %d has unsupported type %s", k, ec_dtype_name(a->dtype));
+        ec_set_out(g, node, k, a->dtype, &a->shape);
+    }
+}
+
+static void lower_if_select(ec_graph *g, int node, ec_lowering *L)
+{
+    const ec_node *n = NODE(g, node);
+    int k, nout = n->nout;
+    for (k = 0; k < nout; k++) {
+        const ec_value *y = ec_out(g, node, k);
+        ec_call *c;
+        if (!y) continue;
+        check_numel(g, node, y);
+        c = ec_emit(L, "ec_if_select");
+        ec_arg_out(c, "y", out_id(g, node, k));
+        ec_arg_in(c, "cond", in_id(g, node, 0));
+        ec_arg_in(c, "a", in_id(g, node, 1 + k));
+        ec_arg_in(c, "b", in_id(g, node, 1 + nout + k));
+        ec_arg_int(c, "nbytes", ec_shape_numel(&y->shape) * (int64_t)ec_dtype_size(y->dtype));
+    }
+}
+
+/* An If reaching inference was not expanded: the hook in ir/infer.c is missing. */
+static void infer_if(ec_graph *g, int node)
+{
+    ec_fail_node(g, node, "internal: If was not expanded before inference");
+}
+
 const ec_opdef ec_ops_rnn[] = {
     { "RNN", "", 3, 6, 0, 2, 0, infer_rnn, lower_rnn },
     { "GRU", "", 3, 6, 0, 2, 0, infer_gru, lower_gru },
     { "LSTM", "", 3, 8, 0, 3, 0, infer_lstm, lower_lstm },
+    { "If", "", 1, -1, 1, -1, 0, infer_if, NULL },
+    { "If", "edgec", 1, -1, 1, -1, 0, infer_if_select, lower_if_select },
     { 0 }
 };
 
@@ -327,9 +686,15 @@ static void thunk_lstm_f32(const ec_karg *a)
                 a[19].i, a[20].f, a[21].i, a[22].ip, a[23].fp);
 }
 
+static void thunk_if_select(const ec_karg *a)
+{
+    ec_if_select(a[0].p, a[1].p, a[2].p, a[3].p, a[4].i);
+}
+
 const ec_kernel ec_kernels_rnn[] = {
     { "ec_rnn_f32", thunk_rnn_f32, "ec_rnn.h", "ec_rnn.c" },
     { "ec_gru_f32", thunk_gru_f32, "ec_rnn.h", "ec_rnn.c" },
     { "ec_lstm_f32", thunk_lstm_f32, "ec_rnn.h", "ec_rnn.c" },
+    { "ec_if_select", thunk_if_select, "ec_rnn.h", "ec_rnn.c" },
     { 0 }
 };

@@ -449,6 +449,179 @@ static void test_diagnostics(void **state)
     expect_diag(g, "layout must be 0 or 1");
 }
 
+/* ---- If ----------------------------------------------------------------- */
+
+static ec_graph *sub_graph(ec_graph *parent, const char *name)
+{
+    ec_graph *s = ec_graph_new(name);
+    s->parent = parent;
+    s->opset = parent->opset;
+    return s;
+}
+
+static void attr_graph(ec_graph *g, int node, const char *name, ec_graph *sub)
+{
+    ec_attr a;
+    memset(&a, 0, sizeof a);
+    a.type = EC_ATTR_GRAPH;
+    a.g = sub;
+    add_attr(g, node, a, name);
+}
+
+static int add1(ec_graph *g, const char *op, const char *a, const char *b, const char *y)
+{
+    const char *in[2] = { a, b }, *out[1] = { y };
+    return ec_add_node(g, op, "", "", in, b ? 2 : 1, out, 1);
+}
+
+/* x (3) and c (bool) inputs, a = Relu(x), y = If(c) with the given branches. */
+static ec_graph *if_graph(ec_graph **then_g, ec_graph **else_g)
+{
+    static const int64_t three = 3;
+    ec_graph *g = ec_graph_new("g");
+    ec_shape sx = ec_shape_make(1, &three), sc = ec_shape_make(0, NULL);
+    const char *in[1] = { "c" }, *out[1] = { "y" };
+    int node;
+    ec_diag_set_file("m.onnx");
+    g->opset = 13;
+    ec_add_input(g, "x", EC_DT_FLOAT, &sx);
+    ec_add_input(g, "c", EC_DT_BOOL, &sc);
+    add1(g, "Relu", "x", NULL, "a");
+    node = ec_add_node(g, "If", "", "sel", in, 1, out, 1);
+    *then_g = sub_graph(g, "then");
+    *else_g = sub_graph(g, "else");
+    attr_graph(g, node, "then_branch", *then_g);
+    attr_graph(g, node, "else_branch", *else_g);
+    ec_add_output(g, "y", EC_DT_UNDEFINED, NULL);
+    return g;
+}
+
+static void run_if(ec_graph *g, bool c, const double *want)
+{
+    static const float x[3] = { 1.5f, -2.0f, 3.0f };
+    void *in[2];
+    void **out;
+    in[0] = (void *)x;
+    in[1] = &c;
+    out = ec_interp_graph(g, in);
+    check_near(out[0], want, 3, c ? "then" : "else");
+}
+
+/* a run-time condition: both branches and a select; the then branch has a
+ * nested If (constant condition) reading a then-local and an outer value */
+static void test_if_run_time(void **state)
+{
+    static const bool yes = true;
+    static const int64_t none = 0;
+    ec_graph *g, *tg, *eg, *it, *ie;
+    ec_tensor *t;
+    int node, k;
+    const char *in[1] = { "c2" }, *out[1] = { "w" };
+    (void)state;
+    g = if_graph(&tg, &eg);
+    add1(tg, "Add", "a", "x", "t");
+    t = tensor("c2", EC_DT_BOOL, 0, &none, &yes);
+    ec_add_initializer(tg, t);
+    node = ec_add_node(tg, "If", "", "inner", in, 1, out, 1);
+    it = sub_graph(tg, "inner_then");
+    ie = sub_graph(tg, "inner_else");
+    add1(it, "Mul", "t", "a", "u");
+    ec_add_output(it, "u", EC_DT_UNDEFINED, NULL);
+    add1(ie, "Bogus", "t", NULL, "v"); /* never expanded: the condition is constant */
+    ec_add_output(ie, "v", EC_DT_UNDEFINED, NULL);
+    attr_graph(tg, node, "then_branch", it);
+    attr_graph(tg, node, "else_branch", ie);
+    ec_add_output(tg, "w", EC_DT_UNDEFINED, NULL);
+    add1(eg, "Sub", "a", "x", "t"); /* the same local name as the then branch's */
+    ec_add_output(eg, "t", EC_DT_UNDEFINED, NULL);
+    run_passes(g);
+    ec_eliminate_dead(g);
+    for (k = 0; k < g->nodes.n; k++) {
+        const ec_node *n = &g->nodes.a[k];
+        assert_string_not_equal(n->op, "Bogus");
+        if (strcmp(n->op, "If") == 0) assert_string_equal(n->domain, "edgec");
+    }
+    /* a = (1.5, 0, 3), x = (1.5, -2, 3): (a + x) * a and a - x */
+    run_if(g, true, (const double[]){ 4.5, 0, 18 });
+    run_if(g, false, (const double[]){ 0, 2, 0 });
+}
+
+/* a constant condition: only the chosen branch is copied; the other one
+ * would not even infer */
+static void test_if_constant(void **state)
+{
+    static const bool no = false;
+    static const int64_t bad[1] = { 7 };
+    ec_graph *g, *tg, *eg;
+    const ec_value *y;
+    int k;
+    (void)state;
+    g = if_graph(&tg, &eg);
+    /* c becomes a constant */
+    g->inputs.n = 1;
+    g->values.a[ec_value_find(g, "c")].is_input = false;
+    ec_value_set_const(g, ec_value_find(g, "c"), EC_DT_BOOL, &(ec_shape){ .rank = 0 },
+                       memcpy(ec_alloc(1), &no, 1));
+    ec_add_initializer(tg, tensor("s", EC_DT_INT64, 1, (const int64_t[]){ 1 }, bad));
+    add1(tg, "Reshape", "x", "s", "r");
+    ec_add_output(tg, "r", EC_DT_UNDEFINED, NULL);
+    add1(eg, "Neg", "a", NULL, "n");
+    ec_add_output(eg, "n", EC_DT_UNDEFINED, NULL);
+    run_passes(g);
+    ec_eliminate_dead(g);
+    y = val(g, "y");
+    assert_int_equal(y->shape.rank, 1);
+    for (k = 0; k < g->nodes.n; k++) {
+        assert_string_not_equal(g->nodes.a[k].op, "If");
+        assert_string_not_equal(g->nodes.a[k].op, "Reshape");
+    }
+    {
+        static const float x[3] = { 1.5f, -2.0f, 3.0f };
+        void *in[1] = { (void *)x };
+        void **out = ec_interp_graph(g, in);
+        check_near(out[0], (const double[]){ -1.5, 0, -3 }, 3, "const else");
+    }
+}
+
+static void test_if_diagnostics(void **state)
+{
+    ec_graph *g, *tg, *eg;
+    (void)state;
+    /* run-time condition, different shapes */
+    g = if_graph(&tg, &eg);
+    add1(tg, "Relu", "x", NULL, "r");
+    ec_add_output(tg, "r", EC_DT_UNDEFINED, NULL);
+    {
+        static const int64_t ax = 0;
+        ec_add_initializer(eg, tensor("ax", EC_DT_INT64, 1, (const int64_t[]){ 1 }, &ax));
+    }
+    add1(eg, "Unsqueeze", "x", "ax", "u");
+    ec_add_output(eg, "u", EC_DT_UNDEFINED, NULL);
+    expect_diag(g, "output 0 is float[3] in then_branch, float[1,3] in else_branch");
+
+    /* a branch reads a name defined nowhere */
+    g = if_graph(&tg, &eg);
+    add1(tg, "Relu", "nowhere", NULL, "r");
+    ec_add_output(tg, "r", EC_DT_UNDEFINED, NULL);
+    add1(eg, "Relu", "x", NULL, "r");
+    ec_add_output(eg, "r", EC_DT_UNDEFINED, NULL);
+    expect_diag(g, "a branch reads undefined value 'nowhere'");
+
+    /* branch output count */
+    g = if_graph(&tg, &eg);
+    add1(tg, "Relu", "x", NULL, "r");
+    ec_add_output(tg, "r", EC_DT_UNDEFINED, NULL);
+    ec_add_output(tg, "x", EC_DT_UNDEFINED, NULL);
+    add1(eg, "Relu", "x", NULL, "r");
+    ec_add_output(eg, "r", EC_DT_UNDEFINED, NULL);
+    expect_diag(g, "then_branch has 2 outputs, the If has 1");
+
+    /* a float condition */
+    g = if_graph(&tg, &eg);
+    g->nodes.a[1].in[0] = ec_value_find(g, "a");
+    expect_diag(g, "cond has type float, expected bool");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +630,9 @@ int main(void)
         cmocka_unit_test(test_fold_through_ir),
         cmocka_unit_test(test_fold_omitted_output),
         cmocka_unit_test(test_diagnostics),
+        cmocka_unit_test(test_if_run_time),
+        cmocka_unit_test(test_if_constant),
+        cmocka_unit_test(test_if_diagnostics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
