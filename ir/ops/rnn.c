@@ -549,7 +549,7 @@ bool ec_if_expand(ec_graph *g, int node)
     {
         const ec_value *cond = if_cond(g, node);
         run_time = cond->data == NULL;
-        if (!run_time) which = *(const bool *)cond->data;
+        if (!run_time) which = *(const unsigned char *)cond->data != 0;
     }
     memset(&in, 0, sizeof in);
     in.g = g;
@@ -618,7 +618,7 @@ static void infer_if_select(ec_graph *g, int node)
         char sa[128], sb[128];
         if (!a || !b) ec_fail_node(g, node, "internal: If select without branch output %d", k);
         if (cond->data) {
-            const ec_value *c = *(const bool *)cond->data ? a : b;
+            const ec_value *c = *(const unsigned char *)cond->data ? a : b;
             ec_set_out(g, node, k, c->dtype, &c->shape);
             continue;
         }
