@@ -82,7 +82,7 @@ void ec_toposort(ec_graph *g)
     }
     sorted = ec_alloc(sizeof(ec_node) * (size_t)(nn + 1));
     for (i = 0; i < nn; i++) sorted[i] = g->nodes.a[order[i]];
-    memcpy(g->nodes.a, sorted, sizeof(ec_node) * (size_t)nn);
+    if (nn > 0) memcpy(g->nodes.a, sorted, sizeof(ec_node) * (size_t)nn);
     for (i = 0; i < nn; i++)
         for (k = 0; k < g->nodes.a[i].nout; k++)
             if (g->nodes.a[i].out[k] >= 0) g->values.a[g->nodes.a[i].out[k]].producer = i;

@@ -24,7 +24,7 @@ int chain_run(void *arena, const float *x, float *y)
             (float *)(A + 0), /* y */
             x, /* a */
             chain_w0, /* b */
-            0, /* op */
+            0, /* op EC_BIN_ADD */
             1, /* rank */
             ec_a5, /* dims */
             ec_a6, /* a_strides */
@@ -34,7 +34,7 @@ int chain_run(void *arena, const float *x, float *y)
     ec_unary_f32(
         (float *)(A + 0), /* y */
         (float *)(A + 0), /* x */
-        4, /* op */
+        4, /* op EC_UN_RELU */
         8, /* n */
         0x0p+0f, /* alpha */
         0x0p+0f); /* beta */

@@ -32,7 +32,7 @@ int conv_run(void *arena, const float *img, float *logits)
     ec_unary_f32(
         (float *)(A + 0), /* y */
         (float *)(A + 0), /* x */
-        4, /* op */
+        4, /* op EC_UN_RELU */
         32, /* n */
         0x0p+0f, /* alpha */
         0x0p+0f); /* beta */

@@ -21,7 +21,7 @@ int edges_run(void *arena, const float *in_put_0, float *v_float, float *copy, i
             (float *)(A + 0), /* y */
             in_put_0, /* a */
             edges_w0, /* b */
-            2, /* op */
+            2, /* op EC_BIN_MUL */
             1, /* rank */
             ec_a5, /* dims */
             ec_a6, /* a_strides */
@@ -31,7 +31,7 @@ int edges_run(void *arena, const float *in_put_0, float *v_float, float *copy, i
     ec_unary_f32(
         v_float, /* y */
         (float *)(A + 0), /* x */
-        2, /* op */
+        2, /* op EC_UN_NEG */
         6, /* n */
         0x0p+0f, /* alpha */
         0x0p+0f); /* beta */
