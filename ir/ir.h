@@ -241,6 +241,8 @@ const ec_opdef *ec_op_find(const char *op, const char *domain);
 /* Helpers for infer functions (ir/ops/common.c). */
 ec_value *ec_in(ec_graph *g, int node, int k);    /* NULL if absent/omitted */
 ec_value *ec_out(ec_graph *g, int node, int k);   /* NULL if absent/omitted */
+int ec_in_id(const ec_graph *g, int node, int k);  /* value id of input k; -1 if absent/omitted */
+int ec_out_id(const ec_graph *g, int node, int k); /* value id of output k; -1 if absent/omitted */
 void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s);
 /* Requires input k to be a compile-time constant; fails naming the input otherwise. */
 const ec_value *ec_need_const(ec_graph *g, int node, int k);

@@ -16,6 +16,18 @@ ec_value *ec_out(ec_graph *g, int node, int k)
     return &g->values.a[n->out[k]];
 }
 
+int ec_in_id(const ec_graph *g, int node, int k)
+{
+    const ec_node *n = &g->nodes.a[node];
+    return k >= 0 && k < n->nin ? n->in[k] : -1;
+}
+
+int ec_out_id(const ec_graph *g, int node, int k)
+{
+    const ec_node *n = &g->nodes.a[node];
+    return k >= 0 && k < n->nout ? n->out[k] : -1;
+}
+
 void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s)
 {
     ec_value *v = ec_out(g, node, k);

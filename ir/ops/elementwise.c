@@ -86,11 +86,6 @@ static int out_id(ec_graph *g, int node)
     return g->nodes.a[node].out[0];
 }
 
-static int in_id(ec_graph *g, int node, int k)
-{
-    return k < g->nodes.a[node].nin ? g->nodes.a[node].in[k] : -1;
-}
-
 /* The shape input k takes part in broadcasting with: its own, except for the
  * legacy (opset < 7) rules: `broadcast`=1 with `axis` aligns B's dims at axis
  * of A, and PRelu's 1-D slope of A's channel count applies per channel. */
@@ -331,7 +326,7 @@ static void lower_unary(ec_graph *g, int node, ec_lowering *L)
     float a = u->a_name ? ec_attr_float(n, u->a_name, u->a_dflt) : 0.0f;
     float b = u->b_name ? ec_attr_float(n, u->b_name, u->b_dflt) : 0.0f;
     if (u->code == EC_UN_CELU && a == 0.0f) ec_fail_node(g, node, "Celu alpha must not be 0");
-    emit_unary(g, node, L, out_id(g, node), in_id(g, node, 0), u->code, a, b);
+    emit_unary(g, node, L, out_id(g, node), ec_in_id(g, node, 0), u->code, a, b);
 }
 
 /* ---- Clip ------------------------------------------------------------------ */
@@ -358,15 +353,15 @@ static void lower_clip(ec_graph *g, int node, ec_lowering *L)
     const ec_node *n = &g->nodes.a[node];
     int y = out_id(g, node);
     if (g->opset < 11) {
-        emit_unary(g, node, L, y, in_id(g, node, 0), EC_UN_CLIP,
+        emit_unary(g, node, L, y, ec_in_id(g, node, 0), EC_UN_CLIP,
                    ec_attr_find(n, "min") ? ec_attr_float(n, "min", 0) : -INFINITY,
                    ec_attr_find(n, "max") ? ec_attr_float(n, "max", 0) : INFINITY);
     } else {
         ec_call *c = ec_emit(L, kname("ec_clip", g->values.a[y].dtype));
         ec_arg_out(c, "y", y);
-        ec_arg_in(c, "x", in_id(g, node, 0));
-        ec_arg_in(c, "lo", in_id(g, node, 1));
-        ec_arg_in(c, "hi", in_id(g, node, 2));
+        ec_arg_in(c, "x", ec_in_id(g, node, 0));
+        ec_arg_in(c, "lo", ec_in_id(g, node, 1));
+        ec_arg_in(c, "hi", ec_in_id(g, node, 2));
         ec_arg_int(c, "n", numel32(g, node, &g->values.a[y].shape));
     }
 }
@@ -382,7 +377,7 @@ static void infer_fclass(ec_graph *g, int node)
 static void lower_fclass(ec_graph *g, int node, ec_lowering *L)
 {
     const ec_node *n = &g->nodes.a[node];
-    int y = out_id(g, node), x = in_id(g, node, 0), code = EC_FC_ISNAN;
+    int y = out_id(g, node), x = ec_in_id(g, node, 0), code = EC_FC_ISNAN;
     ec_call *c;
     if (strcmp(n->op, "IsInf") == 0) {
         bool pos = ec_attr_int(n, "detect_positive", 1) != 0;
@@ -440,7 +435,7 @@ static void lower_view(ec_graph *g, int node, ec_lowering *L, int y, int x)
 
 static void lower_cast(ec_graph *g, int node, ec_lowering *L)
 {
-    int y = out_id(g, node), x = in_id(g, node, 0);
+    int y = out_id(g, node), x = ec_in_id(g, node, 0);
     ec_call *c;
     if (g->values.a[y].dtype == g->values.a[x].dtype) {
         lower_view(g, node, L, y, x);
@@ -547,7 +542,7 @@ static void emit_binary(ec_graph *g, int node, ec_lowering *L, const char *base,
 static void lower_binary(ec_graph *g, int node, ec_lowering *L)
 {
     const binary_def *b = find_binary(node_op(g, node));
-    int a = in_id(g, node, 0), w = in_id(g, node, 1), y = out_id(g, node);
+    int a = ec_in_id(g, node, 0), w = ec_in_id(g, node, 1), y = out_id(g, node);
     ec_shape as = eff_shape(g, node, 0), ws = eff_shape(g, node, 1);
     ec_dtype t = g->values.a[a].dtype;
     emit_binary(g, node, L, kname(b->compare ? "ec_compare" : "ec_binary", t),
@@ -569,7 +564,7 @@ static void infer_pow(ec_graph *g, int node)
 static void lower_pow(ec_graph *g, int node, ec_lowering *L)
 {
     static const char *const names[] = { "a_strides", "b_strides" };
-    int a = in_id(g, node, 0), b = in_id(g, node, 1), y = out_id(g, node);
+    int a = ec_in_id(g, node, 0), b = ec_in_id(g, node, 1), y = out_id(g, node);
     ec_shape as = eff_shape(g, node, 0), bs = eff_shape(g, node, 1);
     const ec_shape *ins[2];
     bplan p;
@@ -618,16 +613,16 @@ static void lower_variadic(ec_graph *g, int node, ec_lowering *L)
     if (n->nin == 1) {
         ec_shape s0 = eff_shape(g, node, 0);
         if (ec_shape_eq(&s0, ys)) {
-            lower_view(g, node, L, y, in_id(g, node, 0));
+            lower_view(g, node, L, y, ec_in_id(g, node, 0));
         } else { /* cannot happen: the output is the input's shape */
             ec_fail_node(g, node, "internal: one-input shape mismatch");
         }
     } else {
         ec_shape s0 = eff_shape(g, node, 0), s1 = eff_shape(g, node, 1);
-        emit_binary(g, node, L, kn, code, y, in_id(g, node, 0), &s0, in_id(g, node, 1), &s1);
+        emit_binary(g, node, L, kn, code, y, ec_in_id(g, node, 0), &s0, ec_in_id(g, node, 1), &s1);
         for (k = 2; k < n->nin; k++) {
             ec_shape sk = eff_shape(g, node, k);
-            emit_binary(g, node, L, kn, code, y, y, ys, in_id(g, node, k), &sk);
+            emit_binary(g, node, L, kn, code, y, y, ys, ec_in_id(g, node, k), &sk);
         }
     }
     if (strcmp(n->op, "Mean") == 0 && n->nin > 1)
@@ -665,9 +660,9 @@ static void lower_where(ec_graph *g, int node, ec_lowering *L)
     plan_bcast(&g->values.a[y].shape, ins, 3, &p);
     c = ec_emit(L, "ec_where");
     ec_arg_out(c, "y", y);
-    ec_arg_in(c, "c", in_id(g, node, 0));
-    ec_arg_in(c, "a", in_id(g, node, 1));
-    ec_arg_in(c, "b", in_id(g, node, 2));
+    ec_arg_in(c, "c", ec_in_id(g, node, 0));
+    ec_arg_in(c, "a", ec_in_id(g, node, 1));
+    ec_arg_in(c, "b", ec_in_id(g, node, 2));
     ec_arg_int(c, "elem_size", (int64_t)ec_dtype_size(g->values.a[y].dtype));
     arg_plan(c, &p, 3, names);
 }

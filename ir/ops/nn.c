@@ -19,19 +19,6 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
-/* value id of input k, -1 when absent or omitted */
-static int in_id(ec_graph *g, int node, int k)
-{
-    const ec_node *n = NODE(g, node);
-    return k < n->nin ? n->in[k] : -1;
-}
-
-static int out_id(ec_graph *g, int node, int k)
-{
-    const ec_node *n = NODE(g, node);
-    return k < n->nout ? n->out[k] : -1;
-}
-
 static ec_value *need_in(ec_graph *g, int node, int k, const char *what)
 {
     ec_value *v = ec_in(g, node, k);
@@ -360,10 +347,10 @@ static void lower_conv_any(ec_graph *g, int node, ec_lowering *L, bool transpose
     check_sizes(g, node);
     win_params(&ci.win, p);
     c = ec_emit(L, transpose ? "ec_conv_transpose_f32" : "ec_conv_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "w", in_id(g, node, 1));
-    ec_arg_in(c, "b", in_id(g, node, 2));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "w", ec_in_id(g, node, 1));
+    ec_arg_in(c, "b", ec_in_id(g, node, 2));
     ec_arg_int(c, "n", ci.n);
     ec_arg_int(c, "c", ci.c);
     ec_arg_int(c, "m", ci.m);
@@ -412,10 +399,10 @@ static void lower_maxpool(ec_graph *g, int node, ec_lowering *L)
     win_params(&w, p);
     c = ec_emit(L, x->dtype == EC_DT_FLOAT ? "ec_maxpool_f32"
                  : x->dtype == EC_DT_UINT8 ? "ec_maxpool_u8" : "ec_maxpool_s8");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    if (out_id(g, node, 1) >= 0) ec_arg_out(c, "idx", out_id(g, node, 1));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    if (ec_out_id(g, node, 1) >= 0) ec_arg_out(c, "idx", ec_out_id(g, node, 1));
     else ec_arg_in(c, "idx", -1);
-    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_int(c, "nc", x->shape.dim[0] * x->shape.dim[1]);
     ec_arg_int(c, "storage_order", ec_attr_int(NODE(g, node), "storage_order", 0));
     ec_arg_int(c, "nd", w.nd);
@@ -444,8 +431,8 @@ static void lower_pool(ec_graph *g, int node, ec_lowering *L)
     win_make(g, node, &x->shape, NULL, WIN_POOL, &w);
     win_params(&w, p);
     c = ec_emit(L, avg ? "ec_avgpool_f32" : "ec_lppool_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_int(c, "nc", x->shape.dim[0] * x->shape.dim[1]);
     if (avg) {
         ec_arg_int(c, "count_include_pad", ec_attr_int(n, "count_include_pad", 0) != 0);
@@ -481,8 +468,8 @@ static void lower_global_pool(ec_graph *g, int node, ec_lowering *L)
     c = ec_emit(L, strcmp(n->op, "GlobalAveragePool") == 0 ? "ec_global_avgpool_f32"
                  : strcmp(n->op, "GlobalMaxPool") == 0 ? "ec_global_maxpool_f32"
                  : "ec_global_lppool_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_int(c, "nc", x->shape.dim[0] * x->shape.dim[1]);
     ec_arg_int(c, "s", sp);
     if (strcmp(n->op, "GlobalLpPool") == 0) {
@@ -556,9 +543,9 @@ static void lower_maxunpool(ec_graph *g, int node, ec_lowering *L)
         p[s.rank + i] = s.dim[i];
     }
     c = ec_emit(L, "ec_maxunpool_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "idx", in_id(g, node, 1));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "idx", ec_in_id(g, node, 1));
     ec_arg_int(c, "nx", static_numel(g, node, ec_in(g, node, 0)));
     ec_arg_int(c, "rank", s.rank);
     ec_arg_ints(c, "p", p, 2 * s.rank);
@@ -607,12 +594,12 @@ static void lower_batchnorm(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     check_sizes(g, node);
     c = ec_emit(L, "ec_batchnorm_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "scale", in_id(g, node, 1));
-    ec_arg_in(c, "bias", in_id(g, node, 2));
-    ec_arg_in(c, "mean", in_id(g, node, 3));
-    ec_arg_in(c, "var", in_id(g, node, 4));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "scale", ec_in_id(g, node, 1));
+    ec_arg_in(c, "bias", ec_in_id(g, node, 2));
+    ec_arg_in(c, "mean", ec_in_id(g, node, 3));
+    ec_arg_in(c, "var", ec_in_id(g, node, 4));
     ec_arg_int(c, "n", x->shape.dim[0]);
     ec_arg_int(c, "c", x->shape.dim[1]);
     ec_arg_int(c, "s", prod_dims(&x->shape, 2, x->shape.rank));
@@ -631,10 +618,10 @@ static void lower_instancenorm(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     check_sizes(g, node);
     c = ec_emit(L, "ec_instancenorm_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "scale", in_id(g, node, 1));
-    ec_arg_in(c, "bias", in_id(g, node, 2));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "scale", ec_in_id(g, node, 1));
+    ec_arg_in(c, "bias", ec_in_id(g, node, 2));
     ec_arg_int(c, "n", x->shape.dim[0]);
     ec_arg_int(c, "c", x->shape.dim[1]);
     ec_arg_int(c, "s", prod_dims(&x->shape, 2, x->shape.rank));
@@ -702,14 +689,14 @@ static void lower_layernorm(ec_graph *g, int node, ec_lowering *L)
     ln_info_make(g, node, &li);
     check_sizes(g, node);
     c = ec_emit(L, "ec_layernorm_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    if (out_id(g, node, 1) >= 0) ec_arg_out(c, "mean", out_id(g, node, 1));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    if (ec_out_id(g, node, 1) >= 0) ec_arg_out(c, "mean", ec_out_id(g, node, 1));
     else ec_arg_in(c, "mean", -1);
-    if (out_id(g, node, 2) >= 0) ec_arg_out(c, "invstd", out_id(g, node, 2));
+    if (ec_out_id(g, node, 2) >= 0) ec_arg_out(c, "invstd", ec_out_id(g, node, 2));
     else ec_arg_in(c, "invstd", -1);
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "scale", in_id(g, node, 1));
-    ec_arg_in(c, "bias", in_id(g, node, 2));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "scale", ec_in_id(g, node, 1));
+    ec_arg_in(c, "bias", ec_in_id(g, node, 2));
     ec_arg_int(c, "outer", li.outer);
     ec_arg_int(c, "inner", li.inner);
     ec_arg_int(c, "sn", li.sn);
@@ -732,8 +719,8 @@ static void lower_lrn(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     check_sizes(g, node);
     c = ec_emit(L, "ec_lrn_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_int(c, "n", x->shape.dim[0]);
     ec_arg_int(c, "c", x->shape.dim[1]);
     ec_arg_int(c, "s", prod_dims(&x->shape, 2, x->shape.rank));
@@ -776,8 +763,8 @@ static void lower_mvn(ec_graph *g, int node, ec_lowering *L)
     mvn_axes(g, node, x, p + r);
     for (i = 0; i < r; i++) p[i] = x->shape.dim[i];
     c = ec_emit(L, "ec_mvn_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_int(c, "rank", r);
     ec_arg_ints(c, "p", p, 2 * r);
 }
@@ -888,9 +875,9 @@ static void lower_matmul(ec_graph *g, int node, ec_lowering *L)
         for (i = 0; i < r; i++) p[k++] = mi.sb[i];
     }
     c = ec_emit(L, mi.a->dtype == EC_DT_DOUBLE ? "ec_matmul_f64" : "ec_matmul_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "a", in_id(g, node, 0));
-    ec_arg_in(c, "b", in_id(g, node, 1));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "a", ec_in_id(g, node, 0));
+    ec_arg_in(c, "b", ec_in_id(g, node, 1));
     ec_arg_int(c, "M", M);
     ec_arg_int(c, "N", mi.N);
     ec_arg_int(c, "K", mi.K);
@@ -968,10 +955,10 @@ static void lower_gemm(ec_graph *g, int node, ec_lowering *L)
     gemm_info_make(g, node, &gi);
     check_sizes(g, node);
     c = ec_emit(L, gi.a->dtype == EC_DT_DOUBLE ? "ec_gemm_f64" : "ec_gemm_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "a", in_id(g, node, 0));
-    ec_arg_in(c, "b", in_id(g, node, 1));
-    ec_arg_in(c, "c", in_id(g, node, 2));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "a", ec_in_id(g, node, 0));
+    ec_arg_in(c, "b", ec_in_id(g, node, 1));
+    ec_arg_in(c, "c", ec_in_id(g, node, 2));
     ec_arg_int(c, "M", gi.M);
     ec_arg_int(c, "N", gi.N);
     ec_arg_int(c, "K", gi.K);
@@ -1209,9 +1196,9 @@ static void lower_einsum(ec_graph *g, int node, ec_lowering *L)
     for (i = 0; i < ei.nlab; i++) p[k++] = ei.st[1][i];
     if (ei.nlab == 0) p[k++] = 0;
     c = ec_emit(L, ec_in(g, node, 0)->dtype == EC_DT_DOUBLE ? "ec_einsum_f64" : "ec_einsum_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "a", in_id(g, node, 0));
-    ec_arg_in(c, "b", ei.nops > 1 ? in_id(g, node, 1) : -1);
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "a", ec_in_id(g, node, 0));
+    ec_arg_in(c, "b", ei.nops > 1 ? ec_in_id(g, node, 1) : -1);
     ec_arg_int(c, "nout", ei.nout);
     ec_arg_int(c, "nlab", ei.nlab);
     ec_arg_ints(c, "p", p, k);

@@ -27,18 +27,6 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static int in_id(ec_graph *g, int node, int k)
-{
-    const ec_node *n = NODE(g, node);
-    return k < n->nin ? n->in[k] : -1;
-}
-
-static int out_id(ec_graph *g, int node, int k)
-{
-    const ec_node *n = NODE(g, node);
-    return k < n->nout ? n->out[k] : -1;
-}
-
 static ec_value *need_in(ec_graph *g, int node, int k, const char *what)
 {
     ec_value *v = ec_in(g, node, k);
@@ -227,10 +215,10 @@ static void lower_qdq(ec_graph *g, int node, ec_lowering *L, bool quantize)
                               q8_suffix(q.qt)));
     else
         c = ec_emit(L, ec_fmt("ec_dequantize_linear_%s", ec_dtype_suffix(q.qt)));
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "scale", in_id(g, node, 1));
-    ec_arg_in(c, "zp", q.zp ? in_id(g, node, 2) : -1);
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "scale", ec_in_id(g, node, 1));
+    ec_arg_in(c, "zp", q.zp ? ec_in_id(g, node, 2) : -1);
     ec_arg_int(c, "outer", q.outer);
     ec_arg_int(c, "ch", q.ch);
     ec_arg_int(c, "inner", q.inner);
@@ -257,12 +245,12 @@ static void lower_dynquant(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     check_sizes(g, node);
     c = ec_emit(L, "ec_dynamic_quantize_linear_u8");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    if (out_id(g, node, 1) >= 0) ec_arg_out(c, "y_scale", out_id(g, node, 1));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    if (ec_out_id(g, node, 1) >= 0) ec_arg_out(c, "y_scale", ec_out_id(g, node, 1));
     else ec_arg_in(c, "y_scale", -1);
-    if (out_id(g, node, 2) >= 0) ec_arg_out(c, "y_zp", out_id(g, node, 2));
+    if (ec_out_id(g, node, 2) >= 0) ec_arg_out(c, "y_zp", ec_out_id(g, node, 2));
     else ec_arg_in(c, "y_zp", -1);
-    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_int(c, "n", ec_shape_numel(&x->shape));
 }
 
@@ -386,11 +374,11 @@ static void lower_matmul_integer(ec_graph *g, int node, ec_lowering *L)
     check_sizes(g, node);
     np = mm_params(&mi, an == 1, &M, &r, p);
     c = ec_emit(L, ec_fmt("ec_matmul_integer_%s%s", q8_suffix(mi.a->dtype), q8_suffix(mi.b->dtype)));
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "a", in_id(g, node, 0));
-    ec_arg_in(c, "b", in_id(g, node, 1));
-    ec_arg_in(c, "a_zp", in_id(g, node, 2));
-    ec_arg_in(c, "b_zp", in_id(g, node, 3));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "a", ec_in_id(g, node, 0));
+    ec_arg_in(c, "b", ec_in_id(g, node, 1));
+    ec_arg_in(c, "a_zp", ec_in_id(g, node, 2));
+    ec_arg_in(c, "b_zp", ec_in_id(g, node, 3));
     ec_arg_int(c, "M", M);
     ec_arg_int(c, "N", mi.N);
     ec_arg_int(c, "K", mi.K);
@@ -467,18 +455,18 @@ static void lower_qlinear_matmul(ec_graph *g, int node, ec_lowering *L)
     types = ec_fmt("%s%s%s", q8_suffix(mi.a->dtype), q8_suffix(mi.b->dtype),
                    q8_suffix(ec_in(g, node, 7)->dtype));
     c = ec_emit(L, ec_fmt(cst ? "ec_qlinear_matmul_%s" : "ec_qlinear_matmul_rt_%s", types));
-    ec_arg_out(c, "y", out_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_scratch(c, cst ? "acc" : "work",
                    4 * (cst ? mi.N : EC_QLINEAR_MATMUL_WORK(mi.N, bn)));
-    ec_arg_in(c, "a", in_id(g, node, 0));
-    ec_arg_in(c, "b", in_id(g, node, 3));
-    ec_arg_in(c, "a_zp", in_id(g, node, 2));
-    ec_arg_in(c, "b_zp", in_id(g, node, 5));
-    ec_arg_in(c, "y_zp", in_id(g, node, 7));
+    ec_arg_in(c, "a", ec_in_id(g, node, 0));
+    ec_arg_in(c, "b", ec_in_id(g, node, 3));
+    ec_arg_in(c, "a_zp", ec_in_id(g, node, 2));
+    ec_arg_in(c, "b_zp", ec_in_id(g, node, 5));
+    ec_arg_in(c, "y_zp", ec_in_id(g, node, 7));
     if (!cst) {
-        ec_arg_in(c, "a_scale", in_id(g, node, 1));
-        ec_arg_in(c, "b_scale", in_id(g, node, 4));
-        ec_arg_in(c, "y_scale", in_id(g, node, 6));
+        ec_arg_in(c, "a_scale", ec_in_id(g, node, 1));
+        ec_arg_in(c, "b_scale", ec_in_id(g, node, 4));
+        ec_arg_in(c, "y_scale", ec_in_id(g, node, 6));
     }
     ec_arg_int(c, "M", M);
     ec_arg_int(c, "N", mi.N);
@@ -663,11 +651,11 @@ static void lower_conv_integer(ec_graph *g, int node, ec_lowering *L)
     check_sizes(g, node);
     conv_params(&ci, p);
     c = ec_emit(L, ec_fmt("ec_conv_integer_%s%s", q8_suffix(ci.x->dtype), q8_suffix(ci.w->dtype)));
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "w", in_id(g, node, 1));
-    ec_arg_in(c, "x_zp", in_id(g, node, 2));
-    ec_arg_in(c, "w_zp", in_id(g, node, 3));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "w", ec_in_id(g, node, 1));
+    ec_arg_in(c, "x_zp", ec_in_id(g, node, 2));
+    ec_arg_in(c, "w_zp", ec_in_id(g, node, 3));
     ec_arg_int(c, "n", ci.n);
     ec_arg_int(c, "c", ci.c);
     ec_arg_int(c, "m", ci.m);
@@ -731,18 +719,18 @@ static void lower_qlinear_conv(ec_graph *g, int node, ec_lowering *L)
     types = ec_fmt("%s%s%s", q8_suffix(ci.x->dtype), q8_suffix(ci.w->dtype),
                    q8_suffix(ec_in(g, node, 7)->dtype));
     c = ec_emit(L, ec_fmt(cst ? "ec_qlinear_conv_%s" : "ec_qlinear_conv_rt_%s", types));
-    ec_arg_out(c, "y", out_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_scratch(c, cst ? "acc" : "work", 4 * (cst ? osz : EC_QLINEAR_CONV_WORK(osz, wn)));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "w", in_id(g, node, 3));
-    ec_arg_in(c, "bias", in_id(g, node, 8));
-    ec_arg_in(c, "x_zp", in_id(g, node, 2));
-    ec_arg_in(c, "w_zp", in_id(g, node, 5));
-    ec_arg_in(c, "y_zp", in_id(g, node, 7));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "w", ec_in_id(g, node, 3));
+    ec_arg_in(c, "bias", ec_in_id(g, node, 8));
+    ec_arg_in(c, "x_zp", ec_in_id(g, node, 2));
+    ec_arg_in(c, "w_zp", ec_in_id(g, node, 5));
+    ec_arg_in(c, "y_zp", ec_in_id(g, node, 7));
     if (!cst) {
-        ec_arg_in(c, "x_scale", in_id(g, node, 1));
-        ec_arg_in(c, "w_scale", in_id(g, node, 4));
-        ec_arg_in(c, "y_scale", in_id(g, node, 6));
+        ec_arg_in(c, "x_scale", ec_in_id(g, node, 1));
+        ec_arg_in(c, "w_scale", ec_in_id(g, node, 4));
+        ec_arg_in(c, "y_scale", ec_in_id(g, node, 6));
     }
     ec_arg_int(c, "n", ci.n);
     ec_arg_int(c, "c", ci.c);

@@ -15,18 +15,6 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static int in_id(ec_graph *g, int node, int k)
-{
-    const ec_node *n = NODE(g, node);
-    return k < n->nin ? n->in[k] : -1;
-}
-
-static int out_id(ec_graph *g, int node, int k)
-{
-    const ec_node *n = NODE(g, node);
-    return k < n->nout ? n->out[k] : -1;
-}
-
 /* Fail unless v's shape is static with fewer than 2^31 elements (kernels
  * index with int32). */
 static void check_numel(ec_graph *g, int node, const ec_value *v)
@@ -264,21 +252,21 @@ static void lower_rnn_kind(ec_graph *g, int node, ec_lowering *L, int kind)
     int d, k;
     rnn_make(g, node, kind, &ri);
     for (k = 0; k < NODE(g, node)->nout; k++)
-        if (out_id(g, node, k) >= 0) check_numel(g, node, &g->values.a[out_id(g, node, k)]);
+        if (ec_out_id(g, node, k) >= 0) check_numel(g, node, &g->values.a[ec_out_id(g, node, k)]);
     for (d = 0; d < ri.D; d++) {
         ec_call *c = ec_emit(L, kernels[kind]);
-        arg_opt_out(c, "y", out_id(g, node, 0));
-        arg_opt_out(c, "yh", out_id(g, node, 1));
-        if (kind == RK_LSTM) arg_opt_out(c, "yc", out_id(g, node, 2));
-        ec_arg_in(c, "x", in_id(g, node, 0));
-        ec_arg_in(c, "w", in_id(g, node, 1));
-        ec_arg_in(c, "r", in_id(g, node, 2));
-        ec_arg_in(c, "b", in_id(g, node, 3));
-        ec_arg_in(c, "seq", in_id(g, node, 4));
-        ec_arg_in(c, "h0", in_id(g, node, 5));
+        arg_opt_out(c, "y", ec_out_id(g, node, 0));
+        arg_opt_out(c, "yh", ec_out_id(g, node, 1));
+        if (kind == RK_LSTM) arg_opt_out(c, "yc", ec_out_id(g, node, 2));
+        ec_arg_in(c, "x", ec_in_id(g, node, 0));
+        ec_arg_in(c, "w", ec_in_id(g, node, 1));
+        ec_arg_in(c, "r", ec_in_id(g, node, 2));
+        ec_arg_in(c, "b", ec_in_id(g, node, 3));
+        ec_arg_in(c, "seq", ec_in_id(g, node, 4));
+        ec_arg_in(c, "h0", ec_in_id(g, node, 5));
         if (kind == RK_LSTM) {
-            ec_arg_in(c, "c0", in_id(g, node, 6));
-            ec_arg_in(c, "p", in_id(g, node, 7));
+            ec_arg_in(c, "c0", ec_in_id(g, node, 6));
+            ec_arg_in(c, "p", ec_in_id(g, node, 7));
         }
         ec_arg_scratch(c, "work", (int64_t)sizeof(float) * EC_RNN_WORK_FLOATS(ri.G, ri.H));
         ec_arg_int(c, "T", ri.T);
@@ -643,10 +631,10 @@ static void lower_if_select(ec_graph *g, int node, ec_lowering *L)
         if (!y) continue;
         check_numel(g, node, y);
         c = ec_emit(L, "ec_if_select");
-        ec_arg_out(c, "y", out_id(g, node, k));
-        ec_arg_in(c, "cond", in_id(g, node, 0));
-        ec_arg_in(c, "a", in_id(g, node, 1 + k));
-        ec_arg_in(c, "b", in_id(g, node, 1 + nout + k));
+        ec_arg_out(c, "y", ec_out_id(g, node, k));
+        ec_arg_in(c, "cond", ec_in_id(g, node, 0));
+        ec_arg_in(c, "a", ec_in_id(g, node, 1 + k));
+        ec_arg_in(c, "b", ec_in_id(g, node, 1 + nout + k));
         ec_arg_int(c, "nbytes", ec_shape_numel(&y->shape) * (int64_t)ec_dtype_size(y->dtype));
     }
 }

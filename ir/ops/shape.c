@@ -18,18 +18,6 @@
 
 static ec_node *nd(ec_graph *g, int node) { return &g->nodes.a[node]; }
 
-static int in_id(ec_graph *g, int node, int k)
-{
-    ec_node *n = nd(g, node);
-    return k < n->nin ? n->in[k] : -1;
-}
-
-static int out_id(ec_graph *g, int node, int k)
-{
-    ec_node *n = nd(g, node);
-    return k < n->nout ? n->out[k] : -1;
-}
-
 static ec_value *need_in(ec_graph *g, int node, int k)
 {
     ec_value *v = ec_in(g, node, k);
@@ -156,7 +144,7 @@ static void fill_bits_of(ec_dtype dt, double v, int64_t out[2])
 /* Store constant output k: takes data (ec_alloc'ed). */
 static void set_const(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s, void *data)
 {
-    int v = out_id(g, node, k);
+    int v = ec_out_id(g, node, k);
     if (v < 0) return;
     ec_value_set_const(g, v, dt, s, data);
 }
@@ -183,8 +171,8 @@ static bool lower_empty(ec_graph *g, int node, ec_lowering *L)
         ec_value *y = ec_out(g, node, k);
         if (y && numel(y) == 0) {
             ec_call *c = ec_emit(L, "ec_copy");
-            ec_arg_out(c, "dst", out_id(g, node, k));
-            ec_arg_in(c, "src", in_id(g, node, 0));
+            ec_arg_out(c, "dst", ec_out_id(g, node, k));
+            ec_arg_in(c, "src", ec_in_id(g, node, 0));
             ec_arg_int(c, "nbytes", 0);
         }
     }
@@ -250,8 +238,8 @@ static void lower_view(ec_graph *g, int node, ec_lowering *L)
     if (!y) return;
     nb = numel(y) * esize(g, node, y->dtype);
     c = ec_emit(L, "ec_copy");
-    ec_arg_out(c, "dst", out_id(g, node, 0));
-    ec_arg_in(c, "src", in_id(g, node, 0));
+    ec_arg_out(c, "dst", ec_out_id(g, node, 0));
+    ec_arg_in(c, "src", ec_in_id(g, node, 0));
     ec_arg_int(c, "nbytes", nb);
 }
 
@@ -284,7 +272,7 @@ static void infer_dropout(ec_graph *g, int node)
             ec_fail_node(g, node, "training_mode must be a constant false (inference only)");
     }
     ec_set_out(g, node, 0, x->dtype, &x->shape);
-    if (out_id(g, node, 1) >= 0) {
+    if (ec_out_id(g, node, 1) >= 0) {
         ec_dtype mdt = g->opset >= 10 ? EC_DT_BOOL : x->dtype;
         void *data;
         int64_t n, i, fb[2];
@@ -454,7 +442,7 @@ static void lower_transpose(ec_graph *g, int node, ec_lowering *L)
     maptab_init(&m, &y->shape);
     for (d = 0; d < m.rank; d++)
         for (o = 0; o < m.ydims[d]; o++) TAB(&m, d, o) = o * st[perm[d]];
-    emit_map(L, out_id(g, node, 0), in_id(g, node, 0), -1, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, NULL);
+    emit_map(L, ec_out_id(g, node, 0), ec_in_id(g, node, 0), -1, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, NULL);
 }
 
 /* ---- Concat, Split -------------------------------------------------------- */
@@ -504,8 +492,8 @@ static void lower_concat(ec_graph *g, int node, ec_lowering *L)
         int64_t blk = x->shape.dim[axis] * inner * es;
         if (blk > 0) {
             ec_call *c = ec_emit(L, "ec_copy_blocks");
-            ec_arg_out(c, "y", out_id(g, node, 0));
-            ec_arg_in(c, "x", in_id(g, node, k));
+            ec_arg_out(c, "y", ec_out_id(g, node, 0));
+            ec_arg_in(c, "x", ec_in_id(g, node, k));
             ec_arg_int(c, "nblocks", outer);
             ec_arg_int(c, "block_bytes", blk);
             ec_arg_int(c, "y_offset", off);
@@ -555,7 +543,7 @@ static void infer_split(ec_graph *g, int node)
         ec_shape s = x->shape;
         s.dim[axis] = sp[k];
         s.sym[axis] = NULL;
-        if (out_id(g, node, k) >= 0) ec_set_out(g, node, k, x->dtype, &s);
+        if (ec_out_id(g, node, k) >= 0) ec_set_out(g, node, k, x->dtype, &s);
     }
 }
 
@@ -570,10 +558,10 @@ static void lower_split(ec_graph *g, int node, ec_lowering *L)
     lower_empty(g, node, L);
     for (k = 0; k < nd(g, node)->nout; k++) {
         int64_t blk = sp[k] * inner * es;
-        if (blk > 0 && outer > 0 && out_id(g, node, k) >= 0) {
+        if (blk > 0 && outer > 0 && ec_out_id(g, node, k) >= 0) {
             ec_call *c = ec_emit(L, "ec_copy_blocks");
-            ec_arg_out(c, "y", out_id(g, node, k));
-            ec_arg_in(c, "x", in_id(g, node, 0));
+            ec_arg_out(c, "y", ec_out_id(g, node, k));
+            ec_arg_in(c, "x", ec_in_id(g, node, 0));
             ec_arg_int(c, "nblocks", outer);
             ec_arg_int(c, "block_bytes", blk);
             ec_arg_int(c, "y_offset", 0);
@@ -667,7 +655,7 @@ static void lower_slice(ec_graph *g, int node, ec_lowering *L)
     maptab_init(&m, &y->shape);
     for (d = 0; d < m.rank; d++)
         for (o = 0; o < m.ydims[d]; o++) TAB(&m, d, o) = (p.start[d] + o * p.step[d]) * st[d];
-    emit_map(L, out_id(g, node, 0), in_id(g, node, 0), -1, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, NULL);
+    emit_map(L, ec_out_id(g, node, 0), ec_in_id(g, node, 0), -1, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, NULL);
 }
 
 /* ---- Gather, GatherElements, GatherND ------------------------------------- */
@@ -711,9 +699,9 @@ static void lower_gather(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     if (lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_gather");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "idx", in_id(g, node, 1));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "idx", ec_in_id(g, node, 1));
     ec_arg_int(c, "elem_size", esize(g, node, x->dtype));
     ec_arg_int(c, "idx_dt", idx->dtype);
     ec_arg_int(c, "outer", prod(x->shape.dim, 0, axis));
@@ -743,9 +731,9 @@ static void lower_gather_elements(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     if (lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_gather_elements");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "idx", in_id(g, node, 1));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "idx", ec_in_id(g, node, 1));
     ec_arg_int(c, "elem_size", esize(g, node, x->dtype));
     ec_arg_int(c, "idx_dt", idx->dtype);
     ec_arg_int(c, "axis", axis);
@@ -788,9 +776,9 @@ static void lower_gather_nd(ec_graph *g, int node, ec_lowering *L)
     if (lower_empty(g, node, L)) return;
     strides_of(&x->shape, st);
     c = ec_emit(L, "ec_gather_nd");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "idx", in_id(g, node, 1));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "idx", ec_in_id(g, node, 1));
     ec_arg_int(c, "elem_size", esize(g, node, x->dtype));
     ec_arg_int(c, "idx_dt", idx->dtype);
     ec_arg_int(c, "nbatch", prod(x->shape.dim, 0, b));
@@ -840,10 +828,10 @@ static void lower_scatter_elements(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     if (lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_scatter_elements");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "data", in_id(g, node, 0));
-    ec_arg_in(c, "idx", in_id(g, node, 1));
-    ec_arg_in(c, "upd", in_id(g, node, 2));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "data", ec_in_id(g, node, 0));
+    ec_arg_in(c, "idx", ec_in_id(g, node, 1));
+    ec_arg_in(c, "upd", ec_in_id(g, node, 2));
     ec_arg_int(c, "elem_size", esize(g, node, x->dtype));
     ec_arg_int(c, "idx_dt", idx->dtype);
     ec_arg_int(c, "dt", x->dtype);
@@ -883,10 +871,10 @@ static void lower_scatter_nd(ec_graph *g, int node, ec_lowering *L)
     if (lower_empty(g, node, L)) return;
     strides_of(&x->shape, st);
     c = ec_emit(L, "ec_scatter_nd");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "data", in_id(g, node, 0));
-    ec_arg_in(c, "idx", in_id(g, node, 1));
-    ec_arg_in(c, "upd", in_id(g, node, 2));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "data", ec_in_id(g, node, 0));
+    ec_arg_in(c, "idx", ec_in_id(g, node, 1));
+    ec_arg_in(c, "upd", ec_in_id(g, node, 2));
     ec_arg_int(c, "elem_size", esize(g, node, x->dtype));
     ec_arg_int(c, "idx_dt", idx->dtype);
     ec_arg_int(c, "dt", x->dtype);
@@ -933,7 +921,7 @@ static void lower_expand(ec_graph *g, int node, ec_lowering *L)
         for (o = 0; o < m.ydims[d]; o++)
             TAB(&m, d, o) = (j < 0 || x->shape.dim[j] == 1) ? 0 : o * st[j];
     }
-    emit_map(L, out_id(g, node, 0), in_id(g, node, 0), -1, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, NULL);
+    emit_map(L, ec_out_id(g, node, 0), ec_in_id(g, node, 0), -1, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, NULL);
 }
 
 static void infer_tile(ec_graph *g, int node)
@@ -964,7 +952,7 @@ static void lower_tile(ec_graph *g, int node, ec_lowering *L)
     maptab_init(&m, &y->shape);
     for (d = 0; d < m.rank; d++)
         for (o = 0; o < m.ydims[d]; o++) TAB(&m, d, o) = (o % x->shape.dim[d]) * st[d];
-    emit_map(L, out_id(g, node, 0), in_id(g, node, 0), -1, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, NULL);
+    emit_map(L, ec_out_id(g, node, 0), ec_in_id(g, node, 0), -1, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, NULL);
 }
 
 /* ---- Pad ------------------------------------------------------------------ */
@@ -1064,12 +1052,12 @@ static void lower_pad(ec_graph *g, int node, ec_lowering *L)
     }
     if (mode == PAD_CONSTANT) {
         if (g->opset >= 11) {
-            if (ec_in(g, node, 2)) fv = in_id(g, node, 2);
+            if (ec_in(g, node, 2)) fv = ec_in_id(g, node, 2);
         } else {
             fill_bits_of(x->dtype, ec_attr_float(nd(g, node), "value", 0.0f), fill);
         }
     }
-    emit_map(L, out_id(g, node, 0), in_id(g, node, 0), fv, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, fill);
+    emit_map(L, ec_out_id(g, node, 0), ec_in_id(g, node, 0), fv, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, fill);
 }
 
 /* ---- Shape, Size, Constant, ConstantOfShape, Range, EyeLike, NonZero ---- */
@@ -1320,8 +1308,8 @@ static void lower_trilu(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     if (lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_trilu");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_int(c, "elem_size", esize(g, node, x->dtype));
     ec_arg_int(c, "upper", ec_attr_int(nd(g, node), "upper", 1) != 0);
     ec_arg_int(c, "k", trilu_k(g, node));
@@ -1375,7 +1363,7 @@ static void lower_depth_to_space(ec_graph *g, int node, ec_lowering *L)
         TAB(&m, 2, o) = (crd ? (o % bs) * bs : (o % bs) * bs * cp) * st[1] + (o / bs) * st[2];
     for (o = 0; o < m.ydims[3]; o++)
         TAB(&m, 3, o) = (crd ? (o % bs) : (o % bs) * cp) * st[1] + (o / bs) * st[3];
-    emit_map(L, out_id(g, node, 0), in_id(g, node, 0), -1, esize(g, node, x->dtype), 4, m.ydims, m.tab, NULL);
+    emit_map(L, ec_out_id(g, node, 0), ec_in_id(g, node, 0), -1, esize(g, node, x->dtype), 4, m.ydims, m.tab, NULL);
 }
 
 static void infer_space_to_depth(ec_graph *g, int node)
@@ -1407,7 +1395,7 @@ static void lower_space_to_depth(ec_graph *g, int node, ec_lowering *L)
     }
     for (o = 0; o < m.ydims[2]; o++) TAB(&m, 2, o) = o * bs * st[2];
     for (o = 0; o < m.ydims[3]; o++) TAB(&m, 3, o) = o * bs * st[3];
-    emit_map(L, out_id(g, node, 0), in_id(g, node, 0), -1, esize(g, node, x->dtype), 4, m.ydims, m.tab, NULL);
+    emit_map(L, ec_out_id(g, node, 0), ec_in_id(g, node, 0), -1, esize(g, node, x->dtype), 4, m.ydims, m.tab, NULL);
 }
 
 static int onehot_axis(ec_graph *g, int node, int r)
@@ -1447,9 +1435,9 @@ static void lower_onehot(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     if (lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_onehot");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "idx", in_id(g, node, 0));
-    ec_arg_in(c, "values", in_id(g, node, 2));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "idx", ec_in_id(g, node, 0));
+    ec_arg_in(c, "values", ec_in_id(g, node, 2));
     ec_arg_int(c, "elem_size", esize(g, node, vals->dtype));
     ec_arg_int(c, "idx_dt", idx->dtype);
     ec_arg_int(c, "outer", prod(idx->shape.dim, 0, axis));
@@ -1507,7 +1495,7 @@ static void lower_compress(ec_graph *g, int node, ec_lowering *L)
             if (axis < 0) TAB(&m, d, o) = sel[o];
             else TAB(&m, d, o) = (d == axis ? sel[o] : o) * st[d];
         }
-    emit_map(L, out_id(g, node, 0), in_id(g, node, 0), -1, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, NULL);
+    emit_map(L, ec_out_id(g, node, 0), ec_in_id(g, node, 0), -1, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, NULL);
 }
 
 static void infer_reverse_sequence(ec_graph *g, int node)
@@ -1529,9 +1517,9 @@ static void lower_reverse_sequence(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     if (lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_reverse_sequence");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "lens", in_id(g, node, 1));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "lens", ec_in_id(g, node, 1));
     ec_arg_int(c, "elem_size", esize(g, node, x->dtype));
     ec_arg_int(c, "lens_dt", lens->dtype);
     ec_arg_int(c, "time_axis", ta);
@@ -1700,7 +1688,7 @@ static void lower_resize_nearest(ec_graph *g, int node, ec_lowering *L, const re
             else TAB(&m, d, o) = nearest_index(p, d, xo, in) * st[d];
         }
     fill_bits_of(x->dtype, p->extrap, fill);
-    emit_map(L, out_id(g, node, 0), in_id(g, node, 0), -1, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, fill);
+    emit_map(L, ec_out_id(g, node, 0), ec_in_id(g, node, 0), -1, esize(g, node, x->dtype), m.rank, m.ydims, m.tab, fill);
 }
 
 static void lower_resize_interp(ec_graph *g, int node, ec_lowering *L, const resize_plan *p)
@@ -1761,8 +1749,8 @@ static void lower_resize_interp(ec_graph *g, int node, ec_lowering *L, const res
         }
     }
     c = ec_emit(L, "ec_resize_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_float(c, "extrapolation", p->extrap);
     ec_arg_int(c, "rank", r);
     ec_arg_ints(c, "ydims", y->shape.dim, r);

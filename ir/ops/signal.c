@@ -21,18 +21,6 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static int in_id(ec_graph *g, int node, int k)
-{
-    const ec_node *n = NODE(g, node);
-    return k < n->nin ? n->in[k] : -1;
-}
-
-static int out_id(ec_graph *g, int node, int k)
-{
-    const ec_node *n = NODE(g, node);
-    return k < n->nout ? n->out[k] : -1;
-}
-
 static ec_value *need_in(ec_graph *g, int node, int k, const char *what)
 {
     ec_value *v = ec_in(g, node, k);
@@ -131,7 +119,7 @@ static void lower_window(ec_graph *g, int node, ec_lowering *L)
     ec_dtype dt;
     int64_t size = window_make(g, node, &dt);
     ec_call *c = ec_emit(L, dt == EC_DT_DOUBLE ? "ec_window_f64" : "ec_window_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_int(c, "n", size);
     ec_arg_int(c, "kind", window_kind(NODE(g, node)));
     ec_arg_int(c, "periodic", ec_attr_int(NODE(g, node), "periodic", 1) != 0);
@@ -207,8 +195,8 @@ static void lower_dft(ec_graph *g, int node, ec_lowering *L)
     dft_make(g, node, &d);
     check_sizes(g, node);
     c = ec_emit(L, "ec_dft_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_scratch(c, "scratch", 4 * d.n * (int64_t)sizeof(float));
     ec_arg_int(c, "outer", d.outer);
     ec_arg_int(c, "nin", d.nin);
@@ -292,9 +280,9 @@ static void lower_stft(ec_graph *g, int node, ec_lowering *L)
     stft_make(g, node, &s);
     check_sizes(g, node);
     c = ec_emit(L, "ec_stft_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "window", s.window ? in_id(g, node, 2) : -1);
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "window", s.window ? ec_in_id(g, node, 2) : -1);
     ec_arg_scratch(c, "scratch", 4 * s.n * (int64_t)sizeof(float));
     ec_arg_int(c, "batch", s.batch);
     ec_arg_int(c, "len", s.len);
@@ -363,7 +351,7 @@ static void lower_mel(ec_graph *g, int node, ec_lowering *L)
     mel_make(g, node, &m);
     check_sizes(g, node);
     c = ec_emit(L, "ec_mel_weight_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_int(c, "nmel", m.nmel);
     ec_arg_int(c, "dft_length", m.dft_length);
     ec_arg_int(c, "rate", m.rate);
@@ -431,9 +419,9 @@ static void lower_grid_sample(ec_graph *g, int node, ec_lowering *L)
     gs_make(g, node, &s);
     check_sizes(g, node);
     c = ec_emit(L, "ec_grid_sample_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "grid", in_id(g, node, 1));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "grid", ec_in_id(g, node, 1));
     ec_arg_int(c, "n", s.x->shape.dim[0]);
     ec_arg_int(c, "c", s.x->shape.dim[1]);
     ec_arg_int(c, "h", s.x->shape.dim[2]);
@@ -514,10 +502,10 @@ static void lower_roi_align(ec_graph *g, int node, ec_lowering *L)
     roi_make(g, node, &r);
     check_sizes(g, node);
     c = ec_emit(L, "ec_roi_align_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
-    ec_arg_in(c, "rois", in_id(g, node, 1));
-    ec_arg_in(c, "bidx", in_id(g, node, 2));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_in(c, "rois", ec_in_id(g, node, 1));
+    ec_arg_in(c, "bidx", ec_in_id(g, node, 2));
     ec_arg_int(c, "n", r.x->shape.dim[0]);
     ec_arg_int(c, "c", r.x->shape.dim[1]);
     ec_arg_int(c, "h", r.x->shape.dim[2]);
@@ -564,8 +552,8 @@ static void lower_det(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     check_sizes(g, node);
     c = ec_emit(L, x->dtype == EC_DT_DOUBLE ? "ec_det_f64" : "ec_det_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_scratch(c, "scratch", (m > 0 ? m * m : 1) * (int64_t)ec_dtype_size(x->dtype));
     ec_arg_int(c, "batch", ec_shape_numel(&s));
     ec_arg_int(c, "m", m);
@@ -599,8 +587,8 @@ static void lower_lp_norm(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     check_sizes(g, node);
     c = ec_emit(L, "ec_lp_norm_f32");
-    ec_arg_out(c, "y", out_id(g, node, 0));
-    ec_arg_in(c, "x", in_id(g, node, 0));
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_int(c, "outer", prod_dims(&x->shape, 0, axis));
     ec_arg_int(c, "n", x->shape.dim[axis]);
     ec_arg_int(c, "inner", prod_dims(&x->shape, axis + 1, x->shape.rank));
