@@ -14,9 +14,9 @@ tmp=build/determinism
 rm -rf "$tmp"
 fail=0
 n=0
-for model in tests/golden/*.onnx samples/*/*.onnx; do
+for model in tests/golden/*.onnxtxt samples/*/*.onnx; do
     [ -f "$model" ] || continue
-    m=$(basename "$model" .onnx)
+    m=$(basename "$model"); m=${m%.onnxtxt}; m=${m%.onnx}
     for run in a b; do
         mkdir -p "$tmp/$run/$m"
         if ! (cd "$tmp/$run/$m" && "$EDGEC" "$root/$model" -o out --name "$m" --report-json report.json >/dev/null); then

@@ -4,20 +4,20 @@
 #   tests/golden/run.sh [EDGEC]          compare (diff -u) against the committed files
 #   GOLDEN_UPDATE=1 tests/golden/run.sh  rewrite the committed files instead
 #
-# Every tests/golden/M.onnx is compiled from the repository root with
-#   edgec tests/golden/M.onnx -o build/golden/M --name M
+# Every tests/golden/M.onnxtxt (ONNX text syntax) is compiled from the repository root with
+#   edgec tests/golden/M.onnxtxt -o build/golden/M --name M
 # (the command line is part of the provenance comment, so it is fixed here) and
 # its M.h, M.c, M_weights.h and M_weights.c are compared with tests/golden/M/.
 # The generated C must also compile warning-free as C99 with gcc and clang.
-# The models come from tests/golden/gen_models.py.
+# The models are written by hand in the ONNX text syntax, so a reviewer reads them as text.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 EDGEC=${1:-build/edgec}
 CFLAGS_GEN="-std=c99 -Wall -Wextra -Werror -pedantic"
 fail=0
 n=0
-for model in tests/golden/*.onnx; do
-    m=$(basename "$model" .onnx)
+for model in tests/golden/*.onnxtxt; do
+    m=$(basename "$model" .onnxtxt)
     out=build/golden/$m
     rm -rf "$out"
     n=$((n + 1))
