@@ -71,3 +71,10 @@ fuzz-text:
 	$(FUZZ_B)/fuzz_text -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -dict=tests/fuzz/onnx_text.dict \
 	  $(FUZZ_B)/corpus
 .PHONY: fuzz-text
+
+# Shape and type inference in the ONNX text syntax (tests/infer/): expectations
+# worked out by hand from the op specs, written as comments in each model.
+check-infer: $(B)/edgec
+	$(CONF_PYTHON) tests/infer/run.py $(B)/edgec
+.PHONY: check-infer
+test: check-infer
