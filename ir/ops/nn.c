@@ -571,30 +571,48 @@ static ec_value *norm_input(ec_graph *g, int node, int first, int last, int min_
     return x;
 }
 
+/* Training mode (opset 14+, attribute training_mode=1): normalize with the
+ * batch's own statistics and return the updated running mean and variance as
+ * outputs 1 and 2. */
+static bool bn_training(ec_graph *g, int node)
+{
+    return g->opset >= 14 && ec_attr_int(NODE(g, node), "training_mode", 0) != 0;
+}
+
 static void infer_batchnorm(ec_graph *g, int node)
 {
     const ec_node *n = NODE(g, node);
     ec_value *x;
     int k;
-    if (ec_attr_int(n, "training_mode", 0) != 0)
-        ec_fail_node(g, node, "training_mode=1 is not supported (inference only)");
+    bool train = bn_training(g, node);
     if (ec_attr_int(n, "spatial", 1) == 0)
         ec_fail_node(g, node, "spatial=0 is not supported");
-    for (k = 1; k < n->nout; k++)
+    for (k = train ? 3 : 1; k < n->nout; k++)
         if (n->out[k] >= 0)
-            ec_fail_node(g, node, "training outputs (output %d: running/saved mean and variance) "
-                         "are not supported (inference only)", k);
+            ec_fail_node(g, node, "output %d (%s) is only defined in training mode, which edgec "
+                         "supports from opset 14 (training_mode=1)", k,
+                         g->opset >= 14 ? "running mean/variance" : "running/saved mean and variance");
     x = norm_input(g, node, 1, 4, 2);
     ec_set_out(g, node, 0, x->dtype, &x->shape);
+    if (train) {
+        const ec_value *m = ec_in(g, node, 3);
+        ec_set_out(g, node, 1, m->dtype, &m->shape);
+        ec_set_out(g, node, 2, m->dtype, &m->shape);
+    }
 }
 
 static void lower_batchnorm(ec_graph *g, int node, ec_lowering *L)
 {
     ec_value *x = norm_input(g, node, 1, 4, 2);
+    bool train = bn_training(g, node);
     ec_call *c;
     check_sizes(g, node);
-    c = ec_emit(L, "ec_batchnorm_f32");
+    c = ec_emit(L, train ? "ec_batchnorm_train_f32" : "ec_batchnorm_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    if (train) {
+        ec_arg_out(c, "run_mean", ec_out_id(g, node, 1));
+        ec_arg_out(c, "run_var", ec_out_id(g, node, 2));
+    }
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_in(c, "scale", ec_in_id(g, node, 1));
     ec_arg_in(c, "bias", ec_in_id(g, node, 2));
@@ -604,6 +622,7 @@ static void lower_batchnorm(ec_graph *g, int node, ec_lowering *L)
     ec_arg_int(c, "c", x->shape.dim[1]);
     ec_arg_int(c, "s", prod_dims(&x->shape, 2, x->shape.rank));
     ec_arg_float(c, "eps", ec_attr_float(NODE(g, node), "epsilon", 1e-5f));
+    if (train) ec_arg_float(c, "momentum", ec_attr_float(NODE(g, node), "momentum", 0.9f));
 }
 
 static void infer_instancenorm(ec_graph *g, int node)
@@ -1273,6 +1292,12 @@ static void thunk_maxunpool_f32(const ec_karg *a)
 {
     ec_maxunpool_f32(a[0].p, a[1].p, a[2].p, a[3].i, a[4].i, a[5].ip);
 }
+static void thunk_batchnorm_train_f32(const ec_karg *a)
+{
+    ec_batchnorm_train_f32(a[0].p, a[1].p, a[2].p, a[3].p, a[4].p, a[5].p, a[6].p, a[7].p,
+                           a[8].i, a[9].i, a[10].i, a[11].f, a[12].f);
+}
+
 static void thunk_batchnorm_f32(const ec_karg *a)
 {
     ec_batchnorm_f32(a[0].p, a[1].p, a[2].p, a[3].p, a[4].p, a[5].p, a[6].i, a[7].i, a[8].i,
@@ -1335,6 +1360,7 @@ const ec_kernel ec_kernels_nn[] = {
     { "ec_global_lppool_f32", thunk_global_lppool_f32, "ec_nn.h", "ec_nn.c" },
     { "ec_maxunpool_f32", thunk_maxunpool_f32, "ec_nn.h", "ec_nn.c" },
     { "ec_batchnorm_f32", thunk_batchnorm_f32, "ec_nn.h", "ec_nn.c" },
+    { "ec_batchnorm_train_f32", thunk_batchnorm_train_f32, "ec_nn.h", "ec_nn.c" },
     { "ec_instancenorm_f32", thunk_instancenorm_f32, "ec_nn.h", "ec_nn.c" },
     { "ec_layernorm_f32", thunk_layernorm_f32, "ec_nn.h", "ec_nn.c" },
     { "ec_lrn_f32", thunk_lrn_f32, "ec_nn.h", "ec_nn.c" },

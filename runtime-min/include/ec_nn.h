@@ -85,6 +85,16 @@ void ec_batchnorm_f32(float *y, const float *x, const float *scale, const float 
                       const float *mean, const float *var, int32_t n, int32_t c, int32_t s,
                       float eps);
 
+/* x, y (n, c, s); scale, bias, mean, var, run_mean, run_var (c). Training-mode
+ * batch normalization (opset 14+): each channel is normalized with its batch
+ * mean and population variance over the n*s elements; run_mean/run_var (NULL
+ * to skip) = mean * momentum + batch_mean * (1 - momentum), and the same for
+ * var. y may alias x. */
+void ec_batchnorm_train_f32(float *y, float *run_mean, float *run_var, const float *x,
+                            const float *scale, const float *bias, const float *mean,
+                            const float *var, int32_t n, int32_t c, int32_t s, float eps,
+                            float momentum);
+
 /* x, y (n, c, s); scale, bias (c). Normalize each (n, c) row of s elements:
  * y = (x - mean) / sqrt(variance + eps) * scale + bias */
 void ec_instancenorm_f32(float *y, const float *x, const float *scale, const float *bias,

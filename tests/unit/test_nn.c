@@ -315,6 +315,22 @@ static void ref_gemm(double *y, const float *a, const float *b, const float *c, 
         }
 }
 
+/* Training-mode batch norm, worked by hand: one channel, x = {1,2,3,4} over
+ * n=2, s=2: batch mean 2.5, population variance 1.25. */
+static void test_batchnorm_training(void **state)
+{
+    const float x[4] = { 1, 2, 3, 4 }, sc[1] = { 2 }, bi[1] = { 1 }, mu[1] = { 0 }, va[1] = { 1 };
+    float y[4], rm[1], rv[1];
+    int i;
+    (void)state;
+    ec_batchnorm_train_f32(y, rm, rv, x, sc, bi, mu, va, 2, 1, 2, 0.0f, 0.9f);
+    for (i = 0; i < 4; i++)
+        assert_true(fabsf(y[i] - ((x[i] - 2.5f) / sqrtf(1.25f) * 2.0f + 1.0f)) < 1e-6f);
+    assert_true(fabsf(rm[0] - 0.25f) < 1e-6f);       /* 0 * 0.9 + 2.5 * 0.1 */
+    assert_true(fabsf(rv[0] - 1.025f) < 1e-6f);      /* 1 * 0.9 + 1.25 * 0.1 */
+    ec_batchnorm_train_f32(y, NULL, NULL, x, sc, bi, mu, va, 2, 1, 2, 0.0f, 0.9f); /* outputs optional */
+}
+
 static void test_gemm_matmul(void **state)
 {
     enum { M = 5, N = 7, K = 6 };
@@ -566,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_avgpool_lppool),
         cmocka_unit_test(test_maxunpool),
         cmocka_unit_test(test_norms),
+        cmocka_unit_test(test_batchnorm_training),
         cmocka_unit_test(test_gemm_matmul),
         cmocka_unit_test(test_einsum),
         cmocka_unit_test(test_infer_conv),
