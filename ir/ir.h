@@ -243,6 +243,9 @@ ec_value *ec_in(ec_graph *g, int node, int k);    /* NULL if absent/omitted */
 ec_value *ec_out(ec_graph *g, int node, int k);   /* NULL if absent/omitted */
 int ec_in_id(const ec_graph *g, int node, int k);  /* value id of input k; -1 if absent/omitted */
 int ec_out_id(const ec_graph *g, int node, int k); /* value id of output k; -1 if absent/omitted */
+/* Element count of v, which must have a static shape of fewer than 2^31
+ * elements (kernels index with int32); fails naming node otherwise. */
+int64_t ec_static_numel(ec_graph *g, int node, const ec_value *v);
 void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s);
 /* Requires input k to be a compile-time constant; fails naming the input otherwise. */
 const ec_value *ec_need_const(ec_graph *g, int node, int k);

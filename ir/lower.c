@@ -69,10 +69,16 @@ void ec_lower_node(ec_graph *g, int node, ec_lowering *L)
 {
     ec_node *n = &g->nodes.a[node];
     const ec_opdef *d = ec_op_find(n->op, n->domain);
+    int k;
     memset(L, 0, sizeof *L);
     L->g = g;
     L->node = node;
     if (!d || !d->lower) ec_fail_node(g, node, "cannot be compiled: its inputs must be constants");
+    /* Every kernel indexes with int32: check all tensors once, for every op. */
+    for (k = 0; k < n->nin; k++)
+        if (n->in[k] >= 0) ec_static_numel(g, node, &g->values.a[n->in[k]]);
+    for (k = 0; k < n->nout; k++)
+        if (n->out[k] >= 0) ec_static_numel(g, node, &g->values.a[n->out[k]]);
     d->lower(g, node, L);
 }
 

@@ -28,6 +28,17 @@ int ec_out_id(const ec_graph *g, int node, int k)
     return k >= 0 && k < n->nout ? n->out[k] : -1;
 }
 
+int64_t ec_static_numel(ec_graph *g, int node, const ec_value *v)
+{
+    int64_t n;
+    if (!ec_shape_is_static(&v->shape))
+        ec_fail_node(g, node, "tensor '%s' needs a static shape", v->name);
+    n = ec_shape_numel(&v->shape);
+    if (n > INT32_MAX)
+        ec_fail_node(g, node, "tensor '%s' is too large (%lld elements)", v->name, (long long)n);
+    return n;
+}
+
 void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s)
 {
     ec_value *v = ec_out(g, node, k);

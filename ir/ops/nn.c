@@ -47,30 +47,6 @@ static void same_dtype(ec_graph *g, int node, const ec_value *a, const ec_value 
                      ec_dtype_name(a->dtype));
 }
 
-/* Fail unless v's shape is static with fewer than 2^31 elements (kernels
- * index with int32). Returns the element count. */
-static int64_t static_numel(ec_graph *g, int node, const ec_value *v)
-{
-    int64_t n;
-    if (!ec_shape_is_static(&v->shape))
-        ec_fail_node(g, node, "tensor '%s' needs a static shape", v->name);
-    n = ec_shape_numel(&v->shape);
-    if (n > INT32_MAX) ec_fail_node(g, node, "tensor '%s' is too large (%lld elements)", v->name,
-                                    (long long)n);
-    return n;
-}
-
-/* Check every present input and output of a node for static, int32-sized shapes. */
-static void check_sizes(ec_graph *g, int node)
-{
-    const ec_node *n = NODE(g, node);
-    int k;
-    for (k = 0; k < n->nin; k++)
-        if (n->in[k] >= 0) static_numel(g, node, &g->values.a[n->in[k]]);
-    for (k = 0; k < n->nout; k++)
-        if (n->out[k] >= 0) static_numel(g, node, &g->values.a[n->out[k]]);
-}
-
 static int64_t prod_dims(const ec_shape *s, int from, int to)
 {
     int64_t p = 1;
@@ -344,7 +320,6 @@ static void lower_conv_any(ec_graph *g, int node, ec_lowering *L, bool transpose
     int64_t p[EC_NN_WIN_PARAMS(EC_MAX_RANK)];
     ec_call *c;
     conv_info_make(g, node, transpose, &ci);
-    check_sizes(g, node);
     win_params(&ci.win, p);
     c = ec_emit(L, transpose ? "ec_conv_transpose_f32" : "ec_conv_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
@@ -394,7 +369,6 @@ static void lower_maxpool(ec_graph *g, int node, ec_lowering *L)
     int64_t p[EC_NN_WIN_PARAMS(EC_MAX_RANK)];
     win w;
     ec_call *c;
-    check_sizes(g, node);
     win_make(g, node, &x->shape, NULL, WIN_POOL, &w);
     win_params(&w, p);
     c = ec_emit(L, x->dtype == EC_DT_FLOAT ? "ec_maxpool_f32"
@@ -427,7 +401,6 @@ static void lower_pool(ec_graph *g, int node, ec_lowering *L)
     int64_t p[EC_NN_WIN_PARAMS(EC_MAX_RANK)];
     win w;
     ec_call *c;
-    check_sizes(g, node);
     win_make(g, node, &x->shape, NULL, WIN_POOL, &w);
     win_params(&w, p);
     c = ec_emit(L, avg ? "ec_avgpool_f32" : "ec_lppool_f32");
@@ -463,7 +436,6 @@ static void lower_global_pool(ec_graph *g, int node, ec_lowering *L)
     ec_value *x = pool_input(g, node, DT_F32, 1);
     int64_t sp = prod_dims(&x->shape, 2, x->shape.rank);
     ec_call *c;
-    check_sizes(g, node);
     if (sp == 0) ec_fail_node(g, node, "empty spatial dims");
     c = ec_emit(L, strcmp(n->op, "GlobalAveragePool") == 0 ? "ec_global_avgpool_f32"
                  : strcmp(n->op, "GlobalMaxPool") == 0 ? "ec_global_maxpool_f32"
@@ -534,7 +506,6 @@ static void lower_maxunpool(ec_graph *g, int node, ec_lowering *L)
     int64_t p[2 * EC_MAX_RANK];
     ec_call *c;
     int i;
-    check_sizes(g, node);
     maxunpool_shape(g, node, &idx, &s);
     if (!ec_shape_is_static(&idx) || ec_shape_numel(&idx) > INT32_MAX)
         ec_fail_node(g, node, "unpooled shape must be static and fit int32");
@@ -546,7 +517,7 @@ static void lower_maxunpool(ec_graph *g, int node, ec_lowering *L)
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_in(c, "idx", ec_in_id(g, node, 1));
-    ec_arg_int(c, "nx", static_numel(g, node, ec_in(g, node, 0)));
+    ec_arg_int(c, "nx", ec_static_numel(g, node, ec_in(g, node, 0)));
     ec_arg_int(c, "rank", s.rank);
     ec_arg_ints(c, "p", p, 2 * s.rank);
 }
@@ -606,7 +577,6 @@ static void lower_batchnorm(ec_graph *g, int node, ec_lowering *L)
     ec_value *x = norm_input(g, node, 1, 4, 2);
     bool train = bn_training(g, node);
     ec_call *c;
-    check_sizes(g, node);
     c = ec_emit(L, train ? "ec_batchnorm_train_f32" : "ec_batchnorm_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     if (train) {
@@ -635,7 +605,6 @@ static void lower_instancenorm(ec_graph *g, int node, ec_lowering *L)
 {
     ec_value *x = norm_input(g, node, 1, 2, 2);
     ec_call *c;
-    check_sizes(g, node);
     c = ec_emit(L, "ec_instancenorm_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
@@ -706,7 +675,6 @@ static void lower_layernorm(ec_graph *g, int node, ec_lowering *L)
     ln_info li;
     ec_call *c;
     ln_info_make(g, node, &li);
-    check_sizes(g, node);
     c = ec_emit(L, "ec_layernorm_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     if (ec_out_id(g, node, 1) >= 0) ec_arg_out(c, "mean", ec_out_id(g, node, 1));
@@ -736,7 +704,6 @@ static void lower_lrn(ec_graph *g, int node, ec_lowering *L)
     const ec_node *n = NODE(g, node);
     ec_value *x = norm_input(g, node, 1, 0, 2);
     ec_call *c;
-    check_sizes(g, node);
     c = ec_emit(L, "ec_lrn_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
@@ -778,7 +745,6 @@ static void lower_mvn(ec_graph *g, int node, ec_lowering *L)
     int64_t p[2 * EC_MAX_RANK];
     int i, r = x->shape.rank;
     ec_call *c;
-    check_sizes(g, node);
     mvn_axes(g, node, x, p + r);
     for (i = 0; i < r; i++) p[i] = x->shape.dim[i];
     c = ec_emit(L, "ec_mvn_f32");
@@ -877,7 +843,6 @@ static void lower_matmul(ec_graph *g, int node, ec_lowering *L)
     bool fold = true;
     ec_call *c;
     mm_info_make(g, node, &mi);
-    check_sizes(g, node);
     /* A's batch dims fold into M when B is shared by all batches and A is not
      * broadcast: one (batch*M, K) @ (K, N) product. */
     M = mi.M;
@@ -972,7 +937,6 @@ static void lower_gemm(ec_graph *g, int node, ec_lowering *L)
     gemm_info gi;
     ec_call *c;
     gemm_info_make(g, node, &gi);
-    check_sizes(g, node);
     c = ec_emit(L, gi.a->dtype == EC_DT_DOUBLE ? "ec_gemm_f64" : "ec_gemm_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "a", ec_in_id(g, node, 0));
@@ -1209,7 +1173,6 @@ static void lower_einsum(ec_graph *g, int node, ec_lowering *L)
     int i, k = 0;
     ec_call *c;
     ein_make(g, node, &ei);
-    check_sizes(g, node);
     for (i = 0; i < ei.nlab; i++) p[k++] = ei.dims[i];
     for (i = 0; i < ei.nlab; i++) p[k++] = ei.st[0][i];
     for (i = 0; i < ei.nlab; i++) p[k++] = ei.st[1][i];

@@ -67,28 +67,6 @@ static int64_t numel(const ec_value *v)
     return ec_shape_is_static(&v->shape) ? ec_shape_numel(&v->shape) : -1;
 }
 
-/* Fail unless v's shape is static with fewer than 2^31 elements. */
-static int64_t static_numel(ec_graph *g, int node, const ec_value *v)
-{
-    int64_t n;
-    if (!ec_shape_is_static(&v->shape))
-        ec_fail_node(g, node, "tensor '%s' needs a static shape", v->name);
-    n = ec_shape_numel(&v->shape);
-    if (n > INT32_MAX) ec_fail_node(g, node, "tensor '%s' is too large (%lld elements)", v->name,
-                                    (long long)n);
-    return n;
-}
-
-static void check_sizes(ec_graph *g, int node)
-{
-    const ec_node *n = NODE(g, node);
-    int k;
-    for (k = 0; k < n->nin; k++)
-        if (n->in[k] >= 0) static_numel(g, node, &g->values.a[n->in[k]]);
-    for (k = 0; k < n->nout; k++)
-        if (n->out[k] >= 0) static_numel(g, node, &g->values.a[n->out[k]]);
-}
-
 /* A scale / zero point of one element (any rank: [], [1], [1,1] ...). */
 static void need_scalar(ec_graph *g, int node, const ec_value *v, const char *what)
 {
@@ -209,7 +187,6 @@ static void lower_qdq(ec_graph *g, int node, ec_lowering *L, bool quantize)
     qinfo q;
     ec_call *c;
     qinfo_make(g, node, quantize, &q);
-    check_sizes(g, node);
     if (quantize)
         c = ec_emit(L, ec_fmt("ec_quantize_linear_%s_%s", ec_dtype_suffix(q.x->dtype),
                               q8_suffix(q.qt)));
@@ -243,7 +220,6 @@ static void lower_dynquant(ec_graph *g, int node, ec_lowering *L)
 {
     ec_value *x = need_in(g, node, 0, "x");
     ec_call *c;
-    check_sizes(g, node);
     c = ec_emit(L, "ec_dynamic_quantize_linear_u8");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     if (ec_out_id(g, node, 1) >= 0) ec_arg_out(c, "y_scale", ec_out_id(g, node, 1));
@@ -371,7 +347,6 @@ static void lower_matmul_integer(ec_graph *g, int node, ec_lowering *L)
     int r, np;
     ec_call *c;
     mmi_check(g, node, &mi, &an, &bn);
-    check_sizes(g, node);
     np = mm_params(&mi, an == 1, &M, &r, p);
     c = ec_emit(L, ec_fmt("ec_matmul_integer_%s%s", q8_suffix(mi.a->dtype), q8_suffix(mi.b->dtype)));
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
@@ -448,7 +423,6 @@ static void lower_qlinear_matmul(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     const char *types;
     qmm_check(g, node, &mi, &bn);
-    check_sizes(g, node);
     np = mm_params(&mi, true, &M, &r, p);
     rq = ec_alloc(sizeof(int64_t) * (size_t)(2 * bn));
     cst = const_multipliers(g, node, 1, 4, 6, bn, rq);
@@ -648,7 +622,6 @@ static void lower_conv_integer(ec_graph *g, int node, ec_lowering *L)
     int64_t wn, p[7 * EC_MAX_RANK];
     ec_call *c;
     convi_check(g, node, &ci, &wn);
-    check_sizes(g, node);
     conv_params(&ci, p);
     c = ec_emit(L, ec_fmt("ec_conv_integer_%s%s", q8_suffix(ci.x->dtype), q8_suffix(ci.w->dtype)));
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
@@ -711,7 +684,6 @@ static void lower_qlinear_conv(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     const char *types;
     qconv_check(g, node, &ci, &wn);
-    check_sizes(g, node);
     conv_params(&ci, p);
     osz = conv_osz(&ci);
     rq = ec_alloc(sizeof(int64_t) * (size_t)(2 * wn));

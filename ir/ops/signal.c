@@ -36,27 +36,6 @@ static void need_float(ec_graph *g, int node, const ec_value *v, const char *wha
                  ec_dtype_name(v->dtype), f64_ok ? ", double" : "");
 }
 
-/* Fail unless every present input and output has a static shape with fewer
- * than 2^31 elements (kernels index with int32). */
-static void check_sizes(ec_graph *g, int node)
-{
-    const ec_node *n = NODE(g, node);
-    int k, side;
-    for (side = 0; side < 2; side++) {
-        const int cnt = side ? n->nout : n->nin;
-        for (k = 0; k < cnt; k++) {
-            const int id = side ? n->out[k] : n->in[k];
-            const ec_value *v;
-            if (id < 0) continue;
-            v = &g->values.a[id];
-            if (!ec_shape_is_static(&v->shape))
-                ec_fail_node(g, node, "tensor '%s' needs a static shape", v->name);
-            if (ec_shape_numel(&v->shape) > INT32_MAX)
-                ec_fail_node(g, node, "tensor '%s' is too large", v->name);
-        }
-    }
-}
-
 static int64_t prod_dims(const ec_shape *s, int from, int to)
 {
     int64_t p = 1;
@@ -193,7 +172,6 @@ static void lower_dft(ec_graph *g, int node, ec_lowering *L)
     dft_info d;
     ec_call *c;
     dft_make(g, node, &d);
-    check_sizes(g, node);
     c = ec_emit(L, "ec_dft_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
@@ -278,7 +256,6 @@ static void lower_stft(ec_graph *g, int node, ec_lowering *L)
     stft_info s;
     ec_call *c;
     stft_make(g, node, &s);
-    check_sizes(g, node);
     c = ec_emit(L, "ec_stft_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
@@ -349,7 +326,6 @@ static void lower_mel(ec_graph *g, int node, ec_lowering *L)
     mel_info m;
     ec_call *c;
     mel_make(g, node, &m);
-    check_sizes(g, node);
     c = ec_emit(L, "ec_mel_weight_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_int(c, "nmel", m.nmel);
@@ -417,7 +393,6 @@ static void lower_grid_sample(ec_graph *g, int node, ec_lowering *L)
     gs_info s;
     ec_call *c;
     gs_make(g, node, &s);
-    check_sizes(g, node);
     c = ec_emit(L, "ec_grid_sample_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
@@ -500,7 +475,6 @@ static void lower_roi_align(ec_graph *g, int node, ec_lowering *L)
     roi_info r;
     ec_call *c;
     roi_make(g, node, &r);
-    check_sizes(g, node);
     c = ec_emit(L, "ec_roi_align_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
@@ -550,7 +524,6 @@ static void lower_det(ec_graph *g, int node, ec_lowering *L)
     ec_value *x = det_make(g, node, &s);
     const int64_t m = x->shape.dim[x->shape.rank - 1];
     ec_call *c;
-    check_sizes(g, node);
     c = ec_emit(L, x->dtype == EC_DT_DOUBLE ? "ec_det_f64" : "ec_det_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
@@ -585,7 +558,6 @@ static void lower_lp_norm(ec_graph *g, int node, ec_lowering *L)
     int64_t p;
     ec_value *x = lpn_make(g, node, &axis, &p);
     ec_call *c;
-    check_sizes(g, node);
     c = ec_emit(L, "ec_lp_norm_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
