@@ -589,6 +589,15 @@ static void check_ident(const char *s)
     if (!ok) ec_fail_plain("model name '%s' is not a C identifier", s ? s : "");
 }
 
+/* " ('name')\n" after an argument in the header, or " (element 0 of 2 of
+ * sequence input 'x')\n" for a part of a sequence/optional graph input/output. */
+static void put_io_name(ec_buf *h, const ec_value *v)
+{
+    ec_buf_printf(h, v->io_note ? " (" : " ('");
+    put_comment_text(h, v->io_note ? v->io_note : v->name);
+    ec_buf_printf(h, v->io_note ? ")\n" : "')\n");
+}
+
 /* Parameter names of graph inputs and outputs; fails on a clash. */
 static void name_params(cg *c)
 {
@@ -784,6 +793,7 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
     {
         char *hn = ec_fmt("%s.h", c.name);
         int64_t ab = p->arena_bytes > 0 ? p->arena_bytes : 64;
+        bool any_note = false;
         provenance(&c, &h, hn, "the interface of the generated model.");
         ec_buf_printf(&h, "#ifndef %s_H\n#define %s_H\n\n#include <stdbool.h>\n#include <stdint.h>\n\n", up, up);
         ec_buf_printf(&h, "/* Bytes of working memory %s_run needs. The arena must be aligned to\n"
@@ -797,17 +807,26 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
             int v = g->inputs.a[i];
             ec_buf_printf(&h, " *   in   %s: ", c.param[v]);
             put_type_shape(&h, &g->values.a[v]);
-            ec_buf_printf(&h, " ('");
-            put_comment_text(&h, g->values.a[v].name);
-            ec_buf_printf(&h, "')\n");
+            put_io_name(&h, &g->values.a[v]);
         }
         for (i = 0; i < g->outputs.n; i++) {
             int v = g->outputs.a[i];
             ec_buf_printf(&h, " *   out  %s: ", c.out_param[i]);
             put_type_shape(&h, &g->values.a[v]);
-            ec_buf_printf(&h, " ('");
-            put_comment_text(&h, g->values.a[v].name);
-            ec_buf_printf(&h, "')\n");
+            put_io_name(&h, &g->values.a[v]);
+        }
+        for (i = 0; i < g->inputs.n + g->outputs.n; i++)
+            if (g->values.a[i < g->inputs.n ? g->inputs.a[i] : g->outputs.a[i - g->inputs.n]].io_note) any_note = true;
+        if (any_note || g->io_notes.n) {
+            /* sequences and optionals: how their parts became arguments */
+            ec_buf_printf(&h, " * A sequence graph input/output x is one argument per element, x_0, x_1,\n"
+                              " * ... in order (its length fixed when compiling, --seq); a present\n"
+                              " * optional is its content's argument(s), an absent one (none) has none.\n");
+            for (i = 0; i < g->io_notes.n; i++) {
+                ec_buf_printf(&h, " *   ");
+                put_comment_text(&h, g->io_notes.a[i]);
+                ec_buf_printf(&h, "\n");
+            }
         }
         ec_buf_printf(&h, " */\n%s;\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n", sig.s);
         ec_output_add(out, hn, h.s, h.len);

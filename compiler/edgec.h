@@ -30,6 +30,8 @@ typedef struct ec_options {
     const char *target;             /* default "generic" */
     EC_VEC(ec_bind) binds;
     EC_VEC(ec_dimopt) dims;
+    EC_VEC(ec_seqopt) seqs;         /* --seq */
+    EC_VEC(ec_optopt) opts;         /* --optional */
     bool report;
     const char *report_json;
     const char *cmdline;            /* the command line, for the provenance comment */

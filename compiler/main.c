@@ -26,6 +26,13 @@ static const char usage[] =
     "  --bind INPUT=FILE.pb     fix graph input INPUT to the TensorProto in FILE.pb at\n"
     "                           compile time; it leaves NAME_run's signature\n"
     "  --dim NAME=VALUE         give symbolic dimension NAME a fixed value\n"
+    "  --seq NAME=N             sequence graph input NAME has N elements, each of its\n"
+    "                           declared element shape; it becomes the arguments\n"
+    "                           NAME_0 ... NAME_<N-1>\n"
+    "  --seq NAME=[d,..],[d,..] the same, with each element's shape given ([] a scalar)\n"
+    "  --optional NAME=present|none\n"
+    "                           optional graph input NAME is given (an argument named\n"
+    "                           NAME, or NAME_0 ... for a sequence) or absent (none)\n"
     "  --report                 print per-node MACs, weights and arena placement, and\n"
     "                           the arena size against its lower bound\n"
     "  --report-json FILE       write the same report as JSON\n"
@@ -142,6 +149,50 @@ static void apply_dim(ec_graph *g, const ec_dimopt *o)
     if (!found) ec_fail("--dim %s: no graph input has a symbolic dim '%s'", o->name, o->name);
 }
 
+/* --seq VALUE: "N" or "[d,...],[d,...]" ("[]" a scalar). */
+static void parse_seq(ec_seqopt *o, const char *val)
+{
+    const char *p = val;
+    char *end;
+    EC_VEC(ec_shape) shapes = { 0 };
+    if (*p != '[') {
+        long long n;
+        errno = 0;
+        n = strtoll(p, &end, 10);
+        if (errno || *end || end == p || n < 0 || n > 1000000)
+            ec_fail_plain("--seq %s: '%s' is neither a length nor a list of shapes like [2,3],[4]", o->name, val);
+        o->len = (int)n;
+        o->shapes = NULL;
+        return;
+    }
+    for (;;) {
+        ec_shape s;
+        memset(&s, 0, sizeof s);
+        if (*p != '[') ec_fail_plain("--seq %s: expected '[' at '%s'", o->name, p);
+        p++;
+        while (*p != ']') {
+            long long d;
+            if (s.rank == EC_MAX_RANK) ec_fail_plain("--seq %s: rank exceeds the maximum %d", o->name, EC_MAX_RANK);
+            errno = 0;
+            d = strtoll(p, &end, 10);
+            if (errno || end == p || d < 0 || *p == '+' || *p == ' ')
+                ec_fail_plain("--seq %s: expected a dimension at '%s'", o->name, p);
+            s.dim[s.rank++] = d;
+            p = end;
+            if (*p == ',') p++;
+            else if (*p != ']') ec_fail_plain("--seq %s: expected ',' or ']' at '%s'", o->name, p);
+        }
+        p++;
+        EC_PUSH(shapes, s);
+        if (shapes.n > 1000000) ec_fail_plain("--seq %s: too many elements", o->name);
+        if (!*p) break;
+        if (*p != ',') ec_fail_plain("--seq %s: expected ',' between shapes at '%s'", o->name, p);
+        p++;
+    }
+    o->len = shapes.n;
+    o->shapes = shapes.a;
+}
+
 static const char *split_eq(const char *opt, const char *arg, const char **rhs)
 {
     const char *eq = strchr(arg, '=');
@@ -190,6 +241,28 @@ static void parse_args(int argc, char **argv, ec_options *o)
             if (errno || *end || d.value < 0)
                 ec_fail_plain("--dim %s: '%s' is not a non-negative integer", d.name, val);
             EC_PUSH(o->dims, d);
+        } else if (!strcmp(a, "--seq")) {
+            ec_seqopt so;
+            const char *val;
+            int k;
+            NEED_ARG();
+            so.name = split_eq(a, argv[++i], &val);
+            for (k = 0; k < o->seqs.n; k++)
+                if (!strcmp(o->seqs.a[k].name, so.name)) ec_fail_plain("--seq %s is given twice", so.name);
+            parse_seq(&so, val);
+            EC_PUSH(o->seqs, so);
+        } else if (!strcmp(a, "--optional")) {
+            ec_optopt oo;
+            const char *val;
+            int k;
+            NEED_ARG();
+            oo.name = split_eq(a, argv[++i], &val);
+            for (k = 0; k < o->opts.n; k++)
+                if (!strcmp(o->opts.a[k].name, oo.name)) ec_fail_plain("--optional %s is given twice", oo.name);
+            if (!strcmp(val, "present")) oo.present = true;
+            else if (!strcmp(val, "none")) oo.present = false;
+            else ec_fail_plain("--optional %s: '%s' is neither 'present' nor 'none'", oo.name, val);
+            EC_PUSH(o->opts, oo);
         } else if (!strcmp(a, "--report")) {
             o->report = true;
         } else if (!strcmp(a, "--report-json")) {
@@ -252,6 +325,7 @@ int main(int argc, char **argv)
     for (i = 0; i < o.binds.n; i++) apply_bind(g, &o.binds.a[i]);
     ec_diag_set_file(o.model);
     for (i = 0; i < o.dims.n; i++) apply_dim(g, &o.dims.a[i]);
+    ec_seq_bind_inputs(g, o.seqs.a, o.seqs.n, o.opts.a, o.opts.n);
 
     /* the pipeline */
     maybe_emit(g, "read");

@@ -586,28 +586,56 @@ static ec_tensor *decode_sparse(const rd *r, Onnx__SparseTensorProto *sp)
 
 /* ---- value types ---------------------------------------------------------- */
 
-/* dtype and shape of a graph input/output. Missing type: UNDEFINED and
- * unknown rank when allowed (outputs, sub-graph inputs). */
+/* The tensor type inside tp: a tensor, a sequence of tensors, or an optional
+ * tensor or sequence of tensors (*kind, *opt_of: EC_VK_*). NULL when tp is
+ * missing or not set. */
+static const Onnx__TypeProto__Tensor *tensor_part(const rd *r, const char *what, const Onnx__TypeProto *tp,
+                                                  unsigned char *kind, unsigned char *opt_of)
+{
+    *kind = EC_VK_TENSOR;
+    *opt_of = EC_VK_TENSOR;
+    if (!tp || tp->value_case == ONNX__TYPE_PROTO__VALUE__NOT_SET) return NULL;
+    if (tp->value_case == ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE) {
+        *kind = EC_VK_OPT;
+        tp = tp->optional_type->elem_type;
+        if (!tp || tp->value_case == ONNX__TYPE_PROTO__VALUE__NOT_SET)
+            rfail(r, "%s: optional type without an element type", what);
+        if (tp->value_case == ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE)
+            rfail(r, "%s: optionals of optionals are not supported", what);
+    }
+    if (tp->value_case == ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE) {
+        if (*kind == EC_VK_OPT) *opt_of = EC_VK_SEQ;
+        else *kind = EC_VK_SEQ;
+        tp = tp->sequence_type->elem_type;
+        if (!tp || tp->value_case == ONNX__TYPE_PROTO__VALUE__NOT_SET)
+            rfail(r, "%s: sequence type without an element type", what);
+        if (tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE)
+            rfail(r, "%s: only sequences of tensors are supported", what);
+    }
+    switch (tp->value_case) {
+    case ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE: break;
+    case ONNX__TYPE_PROTO__VALUE_MAP_TYPE: rfail(r, "%s: map types are not supported", what);
+    case ONNX__TYPE_PROTO__VALUE_SPARSE_TENSOR_TYPE: rfail(r, "%s: sparse tensors are not supported", what);
+    default: rfail(r, "%s: unknown type", what);
+    }
+    return tp->tensor_type;
+}
+
+/* dtype and shape of a graph input/output (of a sequence's or optional's
+ * tensors for those kinds). Missing type: UNDEFINED and unknown rank when
+ * allowed (outputs, sub-graph inputs). */
 static void value_type(const rd *r, const char *what, const Onnx__TypeProto *tp, bool need,
-                       ec_dtype *dt, ec_shape *s)
+                       ec_dtype *dt, ec_shape *s, unsigned char *kind, unsigned char *opt_of)
 {
     const Onnx__TypeProto__Tensor *tt;
     memset(s, 0, sizeof *s);
     s->rank = -1;
     *dt = EC_DT_UNDEFINED;
-    if (!tp || tp->value_case == ONNX__TYPE_PROTO__VALUE__NOT_SET) {
+    tt = tensor_part(r, what, tp, kind, opt_of);
+    if (!tt) {
         if (need) rfail(r, "%s has no type", what);
         return;
     }
-    switch (tp->value_case) {
-    case ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE: break;
-    case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE: rfail(r, "%s: sequence types are not supported", what);
-    case ONNX__TYPE_PROTO__VALUE_MAP_TYPE: rfail(r, "%s: map types are not supported", what);
-    case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE: rfail(r, "%s: optional types are not supported", what);
-    case ONNX__TYPE_PROTO__VALUE_SPARSE_TENSOR_TYPE: rfail(r, "%s: sparse tensors are not supported", what);
-    default: rfail(r, "%s: unknown type", what);
-    }
-    tt = tp->tensor_type;
     if (!tt->has_elem_type || tt->elem_type == EC_DT_UNDEFINED) {
         if (need) rfail(r, "%s has no element type", what);
     } else if (!dtype_known(tt->elem_type)) {
@@ -835,10 +863,13 @@ static void read_graph(rd *r, ec_graph *g, Onnx__GraphProto *gp, int depth)
         const char *what = ec_fmt("input '%s'", name);
         ec_dtype dt;
         ec_shape s;
+        unsigned char kind, opt_of;
+        int v;
         if (!*name) ec_fail("graph input %zu has no name", i);
         if (is_initializer_name(gp, name)) {
-            int v = ec_value_find(g, name);
-            value_type(r, what, vi->type, false, &dt, &s);
+            v = ec_value_find(g, name);
+            value_type(r, what, vi->type, false, &dt, &s, &kind, &opt_of);
+            if (kind != EC_VK_TENSOR) ec_fail("%s has an initializer but is not a tensor", what);
             if (v >= 0 && dt != EC_DT_UNDEFINED && g->values.a[v].dtype != EC_DT_UNDEFINED &&
                 dt != g->values.a[v].dtype)
                 ec_fail("%s is declared %s but its initializer is %s", what, dt_name(dt),
@@ -846,8 +877,10 @@ static void read_graph(rd *r, ec_graph *g, Onnx__GraphProto *gp, int depth)
             continue;
         }
         if (ec_value_find(g, name) >= 0) ec_fail("duplicate graph input '%s'", name);
-        value_type(r, what, vi->type, top, &dt, &s);
-        ec_add_input(g, name, dt, &s);
+        value_type(r, what, vi->type, top, &dt, &s, &kind, &opt_of);
+        v = ec_add_input(g, name, dt, &s);
+        g->values.a[v].kind = kind;
+        g->values.a[v].opt_of = opt_of;
     }
 
     for (size_t i = 0; i < gp->n_node; i++) {
@@ -862,9 +895,15 @@ static void read_graph(rd *r, ec_graph *g, Onnx__GraphProto *gp, int depth)
         const char *name = S(vi->name);
         ec_dtype dt;
         ec_shape s;
+        unsigned char kind, opt_of;
+        int v;
         if (!*name) ec_fail("graph output %zu has no name", i);
-        value_type(r, ec_fmt("output '%s'", name), vi->type, false, &dt, &s);
-        ec_add_output(g, name, dt, &s);
+        value_type(r, ec_fmt("output '%s'", name), vi->type, false, &dt, &s, &kind, &opt_of);
+        v = ec_add_output(g, name, dt, &s);
+        if (kind != EC_VK_TENSOR) {
+            g->values.a[v].kind = kind;
+            g->values.a[v].opt_of = opt_of;
+        }
     }
 }
 

@@ -214,8 +214,8 @@ type
     ;
 
 types
-    : type                      { $$ = NEW(tx_type); }
-    | types ',' type            { $$ = $1; }
+    : type                      { $$ = NEW(tx_type); $$->inner = $1; $$->ninner = 1; }
+    | types ',' type            { $$ = $1; $$->ninner++; }
     ;
 
 ttype

@@ -44,7 +44,9 @@ typedef struct tx_dim {
 /* elem[dims]; kind 0 is a tensor type, else "seq", "map", ... (unsupported) */
 typedef struct tx_type {
     tx_tok elem;                    /* dtype name as written */
-    const char *kind;               /* NULL: tensor type */
+    const char *kind;               /* NULL: tensor type; else elem is seq, optional, map... */
+    struct tx_type *inner;          /* kind set: the first type in the parentheses */
+    int ninner;                     /* how many types the parentheses hold */
     bool has_shape;                 /* false: "float[]" (unknown rank) */
     EC_VEC(tx_dim) dims;            /* "float" alone: has_shape, no dims (rank 0) */
     tx_loc loc;

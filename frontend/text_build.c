@@ -246,14 +246,37 @@ static ec_dtype dtype_named(const tx_tok *t)
     return EC_DT_UNDEFINED;
 }
 
+static void type_get(bld *b, const tx_type *t, ec_dtype *dt, ec_shape *s, const char *what);
+
+/* A sequence or optional type: *kind, *opt_of (EC_VK_*), and the tensor type inside. */
+static void type_get_kind(bld *b, const tx_type *t, ec_dtype *dt, ec_shape *s, unsigned char *kind,
+                          unsigned char *opt_of, const char *what)
+{
+    *kind = EC_VK_TENSOR;
+    *opt_of = EC_VK_TENSOR;
+    if (t->kind && is_name(&t->elem, "optional") && t->ninner == 1) {
+        *kind = EC_VK_OPT;
+        t = t->inner;
+        if (t->kind && is_name(&t->elem, "optional"))
+            ERR(b, t->loc, "%s: optionals of optionals are not supported", what);
+    }
+    if (t->kind && is_name(&t->elem, "seq") && t->ninner == 1) {
+        if (*kind == EC_VK_OPT) *opt_of = EC_VK_SEQ;
+        else *kind = EC_VK_SEQ;
+        t = t->inner;
+        if (t->kind) ERR(b, t->loc, "%s: only sequences of tensors are supported", what);
+    }
+    type_get(b, t, dt, s, what);
+}
+
 static void type_get(bld *b, const tx_type *t, ec_dtype *dt, ec_shape *s, const char *what)
 {
     memset(s, 0, sizeof *s);
     s->rank = -1;
     if (t->kind) {
-        if (is_name(&t->elem, "seq")) ERR(b, t->loc, "%s: sequence types are not supported", what);
+        if (is_name(&t->elem, "seq")) ERR(b, t->loc, "%s: a sequence type is not allowed here", what);
         if (is_name(&t->elem, "map")) ERR(b, t->loc, "%s: map types are not supported", what);
-        if (is_name(&t->elem, "optional")) ERR(b, t->loc, "%s: optional types are not supported", what);
+        if (is_name(&t->elem, "optional")) ERR(b, t->loc, "%s: an optional type is not allowed here", what);
         if (is_name(&t->elem, "sparse_tensor")) ERR(b, t->loc, "%s: sparse tensors are not supported", what);
         ERR(b, t->loc, "unknown type '%s'", nm(&t->elem));
     }
@@ -603,13 +626,16 @@ static void build_graph(bld *b, ec_graph *g, const tx_graph *tg, const scope *up
         const char *what = ec_fmt("input '%s'", nm(&vi->name));
         ec_dtype dt = EC_DT_UNDEFINED;
         ec_shape s;
+        unsigned char kind = EC_VK_TENSOR, opt_of = EC_VK_TENSOR;
+        int v;
         memset(&s, 0, sizeof s);
         s.rank = -1;
         if (!*name) ERR(b, vi->name.loc, "a graph input needs a name");
         if (!nset_add(&inputs, name)) ERR(b, vi->name.loc, "graph input '%s' is declared twice", nm(&vi->name));
         if (vi->init) continue;
-        if (vi->type) type_get(b, vi->type, &dt, &s, what);
+        if (vi->type) type_get_kind(b, vi->type, &dt, &s, &kind, &opt_of, what);
         if (nset_has(&inits, name)) {
+            if (kind != EC_VK_TENSOR) ERR(b, vi->type->loc, "%s has an initializer but is not a tensor", what);
             int v = ec_value_find(g, name);
             if (v >= 0 && vi->type && dt != g->values.a[v].dtype)
                 ERR(b, vi->type->loc, "%s is declared %s but its initializer is %s", what, ec_dtype_name(dt),
@@ -617,7 +643,9 @@ static void build_graph(bld *b, ec_graph *g, const tx_graph *tg, const scope *up
             continue;
         }
         if (top && !vi->type) ERR(b, vi->name.loc, "%s has no type", what);
-        ec_add_input(g, name, dt, &s);
+        v = ec_add_input(g, name, dt, &s);
+        g->values.a[v].kind = kind;
+        g->values.a[v].opt_of = opt_of;
         nset_add(&sc.names, name);
     }
 
@@ -648,13 +676,19 @@ static void build_graph(bld *b, ec_graph *g, const tx_graph *tg, const scope *up
         const char *name = cname(b, &vi->name);
         ec_dtype dt = EC_DT_UNDEFINED;
         ec_shape s;
+        unsigned char kind = EC_VK_TENSOR, opt_of = EC_VK_TENSOR;
+        int v;
         memset(&s, 0, sizeof s);
         s.rank = -1;
         if (!*name) ERR(b, vi->name.loc, "a graph output needs a name");
         if (vi->init) ERR(b, vi->init->data_loc, "a graph output cannot have an initializer here");
-        if (vi->type) type_get(b, vi->type, &dt, &s, ec_fmt("output '%s'", nm(&vi->name)));
+        if (vi->type) type_get_kind(b, vi->type, &dt, &s, &kind, &opt_of, ec_fmt("output '%s'", nm(&vi->name)));
         if (!in_scope(&sc, name)) ERR(b, vi->name.loc, "graph output '%s' is never computed", nm(&vi->name));
-        ec_add_output(g, name, dt, &s);
+        v = ec_add_output(g, name, dt, &s);
+        if (kind != EC_VK_TENSOR) {
+            g->values.a[v].kind = kind;
+            g->values.a[v].opt_of = opt_of;
+        }
     }
 
     /* value infos: checked, then left to inference (as the protobuf reader does) */
@@ -662,9 +696,10 @@ static void build_graph(bld *b, ec_graph *g, const tx_graph *tg, const scope *up
         const tx_vi *vi = &tg->infos.a[i];
         ec_dtype dt;
         ec_shape s;
+        unsigned char kind = EC_VK_TENSOR, opt_of = EC_VK_TENSOR;
         if (vi->init) continue;
         if (!vi->type) ERR(b, vi->name.loc, "value info '%s' needs a type", nm(&vi->name));
-        type_get(b, vi->type, &dt, &s, ec_fmt("value info '%s'", nm(&vi->name)));
+        type_get_kind(b, vi->type, &dt, &s, &kind, &opt_of, ec_fmt("value info '%s'", nm(&vi->name)));
     }
 }
 

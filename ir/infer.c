@@ -18,6 +18,12 @@ static void check_inputs_static(ec_graph *g)
     for (i = 0; i < g->inputs.n; i++) {
         ec_value *v = &g->values.a[g->inputs.a[i]];
         char buf[128];
+        if (v->kind == EC_VK_SEQ)
+            ec_fail("graph input '%s' is a sequence: give its length (--seq %s=N) or its elements' shapes "
+                    "(--seq %s=[d,...],[d,...])", v->name, v->name, v->name);
+        if (v->kind == EC_VK_OPT)
+            ec_fail("graph input '%s' is optional: say whether it is given (--optional %s=present or "
+                    "--optional %s=none)", v->name, v->name, v->name);
         if (v->dtype == EC_DT_UNDEFINED)
             ec_fail("graph input '%s' has no tensor type", v->name);
         if (ec_dtype_size(v->dtype) == 0)
@@ -69,11 +75,15 @@ void ec_infer_and_fold(ec_graph *g)
 {
     int i, k;
     check_inputs_static(g);
-    for (i = 0; i < g->nodes.n; i++) {
-        ec_node *n = &g->nodes.a[i];
+    for (i = 0;; i++) {
+        ec_node *n;
         const ec_opdef *d;
+        /* sequence/optional graph outputs: Identity nodes per element, inferred too */
+        if (i == g->nodes.n && !ec_seq_expand_outputs(g)) break;
+        n = &g->nodes.a[i];
         if (n->dead) continue;
         if (ec_if_expand(g, i)) { i--; continue; }
+        if (ec_seq_expand(g, i)) { i--; continue; }
         d = ec_op_find(n->op, n->domain);
         if (!d) ec_fail_node(g, i, "unsupported op");
         for (k = 0; k < n->nin; k++) {

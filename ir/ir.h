@@ -130,6 +130,13 @@ typedef struct ec_attr {
     struct ec_graph **graphs;       /* GRAPHS */
 } ec_attr;
 
+/* Sequence and optional values exist only while compiling (ir/ops/seq.c):
+ * kind says what a value is, and dtype/shape then describe its innermost
+ * tensors (the declared element type). Inference resolves each one: elems
+ * lists a sequence's element tensors, or an optional's content (none, or one
+ * tensor or sequence value), so that no node after inference sees them. */
+enum { EC_VK_TENSOR = 0, EC_VK_SEQ = 1, EC_VK_OPT = 2 };
+
 typedef struct ec_value {
     char *name;
     ec_dtype dtype;                 /* EC_DT_UNDEFINED until inferred */
@@ -143,6 +150,13 @@ typedef struct ec_value {
     /* memory planner results */
     int64_t offset;                 /* arena offset, -1 if not in the arena */
     int alias;                      /* value whose storage this one shares, or -1 */
+    /* sequences and optionals (see EC_VK_*) */
+    unsigned char kind;             /* EC_VK_* (declared, then as inferred) */
+    unsigned char opt_of;           /* kind OPT: EC_VK_TENSOR or EC_VK_SEQ */
+    bool resolved;                  /* kind SEQ/OPT: elems known */
+    int *elems; int nelems;
+    char *io_note;                  /* a graph input/output that is part of a sequence or
+                                       optional I/O: what it is (generated header) */
 } ec_value;
 
 typedef struct ec_node {
@@ -166,6 +180,8 @@ typedef struct ec_graph {
     EC_VEC(int) inputs;             /* run-time graph inputs, graph order */
     EC_VEC(int) outputs;            /* graph outputs, graph order */
     struct ec_graph *parent;        /* enclosing graph of a sub-graph, or NULL */
+    EC_VEC(char *) io_notes;        /* sequence/optional graph inputs and outputs that have
+                                       no C argument (empty), for the generated header */
 } ec_graph;
 
 /* ---- ir.c: builder (both frontends use only this) ---------------------- */
@@ -265,6 +281,39 @@ void ec_eliminate_dead(ec_graph *g);      /* drop nodes not reaching an output *
  * constant is evaluated with the interpreter right away, so later nodes
  * see constant shape inputs (Shape -> Gather -> Concat -> Reshape chains). */
 void ec_infer_and_fold(ec_graph *g);
+
+/* ---- ops/seq.c: sequences and optionals, resolved at compile time ------ */
+typedef struct ec_seqopt {          /* --seq NAME=N or NAME=[d,..],[d,..] */
+    const char *name;
+    int len;
+    ec_shape *shapes;               /* len element shapes, or NULL: the declared one */
+} ec_seqopt;
+typedef struct ec_optopt {          /* --optional NAME=present|none */
+    const char *name;
+    bool present;
+} ec_optopt;
+/* Replace the sequence and optional graph inputs named by the options with
+ * tensor inputs, one per element (x_0, x_1, ...; a present optional tensor
+ * keeps its name); fails on an option that names no such input. Inputs left
+ * unresolved fail in ec_infer_and_fold, naming the option they need. */
+void ec_seq_bind_inputs(ec_graph *g, const ec_seqopt *seqs, int nseq, const ec_optopt *opts, int nopt);
+/* Called by ec_infer_and_fold on node i before inferring it: rewrites a
+ * sequence/optional op (or an op reading a sequence or optional) into tensor
+ * nodes, aliases or constants; true when it did (index i is looked at again). */
+bool ec_seq_expand(ec_graph *g, int node);
+/* After inference: sequence/optional graph outputs become one tensor output
+ * per element (Identity nodes appended); true when nodes were appended. */
+bool ec_seq_expand_outputs(ec_graph *g);
+
+/* ---- ops/rnn.c: sub-graph inlining (If, SequenceMap) ----------------------- */
+/* Copy the nodes of sg, a sub-graph of g's node `node`, as new nodes named
+ * PREFIX/...: inputs[k] (may be NULL when sg has no inputs) is g's value for
+ * sg's input k, outer names resolve in g; out[k] receives g's value for sg's
+ * output k. The copies are appended to *nodes (*nnodes of them, ec_alloc'ed). */
+void ec_inline_subgraph(ec_graph *g, int node, ec_graph *sg, const char *prefix, const int *inputs,
+                        int *out, ec_node **nodes, int *nnodes);
+/* Put nodes add[0..nadd) in front of node `at`, renumbering producers. */
+void ec_splice_nodes(ec_graph *g, int at, const ec_node *add, int nadd);
 
 /* ---- lower.c: kernel calls -------------------------------------------- */
 typedef enum {

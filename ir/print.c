@@ -276,7 +276,12 @@ static void put_type(pr *p, ec_dtype dt, const ec_shape *s)
 static void put_vi(pr *p, const ec_value *v)
 {
     if (v->dtype != EC_DT_UNDEFINED) {
+        bool opt = v->kind == EC_VK_OPT, seq = v->kind == EC_VK_SEQ || (opt && v->opt_of == EC_VK_SEQ);
+        if (opt) puts_(&p->b, "optional(");
+        if (seq) puts_(&p->b, "seq(");
         put_type(p, v->dtype, &v->shape);
+        if (seq) put(&p->b, ")", 1);
+        if (opt) put(&p->b, ")", 1);
         put(&p->b, " ", 1);
     }
     puts_(&p->b, pname(p, v->name));

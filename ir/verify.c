@@ -5,7 +5,7 @@
 static bool value_defined(const ec_graph *g, int v)
 {
     const ec_value *val = &g->values.a[v];
-    return val->producer >= 0 || val->is_input || val->is_initializer || val->data;
+    return val->producer >= 0 || val->is_input || val->is_initializer || val->data || val->resolved;
 }
 
 /* Is name defined in an enclosing graph (sub-graphs read outer values)? */

@@ -310,7 +310,7 @@ typedef EC_VEC(char *) name_vec;
 
 static bool locally_defined(const ec_value *v)
 {
-    return v->producer >= 0 || v->is_input || v->is_initializer || v->data;
+    return v->producer >= 0 || v->is_input || v->is_initializer || v->data || v->resolved;
 }
 
 static void name_add(name_vec *nv, const char *name)
@@ -381,6 +381,7 @@ typedef struct inliner {
     ec_graph *g;
     int node;                       /* the If */
     const char *prefix;             /* names of the copies: PREFIX/name */
+    const int *inputs;              /* g's values for the sub-graph's inputs, or NULL */
     EC_VEC(ec_node) nodes;          /* the copies, in order */
 } inliner;
 
@@ -434,6 +435,8 @@ static void inline_branch(inliner *in, ec_graph *sg, int *out)
     int *map = ec_alloc(sizeof(int) * (size_t)(sg->values.n + 1));
     int i, k;
     for (i = 0; i < sg->values.n; i++) map[i] = -1;
+    if (in->inputs)
+        for (i = 0; i < sg->inputs.n; i++) map[sg->inputs.a[i]] = in->inputs[i];
     ec_toposort(sg);
     for (i = 0; i < sg->nodes.n; i++) {
         const ec_node *sn = &sg->nodes.a[i];
@@ -482,8 +485,25 @@ static void inline_branch(inliner *in, ec_graph *sg, int *out)
     ec_free(map);
 }
 
+void ec_inline_subgraph(ec_graph *g, int node, ec_graph *sg, const char *prefix, const int *inputs,
+                        int *out, ec_node **nodes, int *nnodes)
+{
+    inliner in;
+    int k;
+    memset(&in, 0, sizeof in);
+    in.g = g;
+    in.node = node;
+    in.prefix = prefix;
+    in.inputs = inputs;
+    for (k = 0; k < *nnodes; k++) EC_PUSH(in.nodes, (*nodes)[k]);
+    inline_branch(&in, sg, out);
+    ec_free(*nodes);
+    *nodes = in.nodes.a;
+    *nnodes = in.nodes.n;
+}
+
 /* Put the nodes add[0..nadd) in front of node `at`, and renumber producers. */
-static void splice_nodes(ec_graph *g, int at, const ec_node *add, int nadd)
+void ec_splice_nodes(ec_graph *g, int at, const ec_node *add, int nadd)
 {
     int n = g->nodes.n, i, k;
     ec_node *a, *tmp;
@@ -587,7 +607,7 @@ bool ec_if_expand(ec_graph *g, int node)
                 sizeof(ec_node) * (size_t)(g->nodes.n - node - 1));
         g->nodes.n--;
     }
-    splice_nodes(g, node, in.nodes.a, in.nodes.n);
+    ec_splice_nodes(g, node, in.nodes.a, in.nodes.n);
     ec_free(in.nodes.a);
     ec_free(then_out);
     ec_free(else_out);

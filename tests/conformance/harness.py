@@ -6,6 +6,11 @@ and writes the outputs back as raw files.  The harness passes pointers
 positionally, so the (sanitized) C names of the model's inputs and outputs
 do not matter.
 
+Sequence and optional values (onnx.SequenceProto / onnx.OptionalProto files,
+told apart by the graph input's or output's declared type) are flattened:
+edgec makes one argument per sequence element, in order, and none for an
+absent optional (see load_value).
+
 Raw element encodings (what the harness reads and writes):
   float/double/intN/uintN  native little-endian
   bool                     one byte per element (0 or 1)
@@ -64,6 +69,59 @@ def load_tensor(path):
     if not t.HasField("data_type") or t.data_type == TP.UNDEFINED:
         raise HarnessError("%s is not a tensor (sequence/optional test data?)" % path)
     return t
+
+
+def value_kind(type_proto):
+    """'tensor', 'sequence' or 'optional' for an ONNX TypeProto."""
+    w = type_proto.WhichOneof("value")
+    if w == "sequence_type":
+        return "sequence"
+    if w == "optional_type":
+        return "optional"
+    return "tensor"
+
+
+def _parse(cls, path):
+    with open(path, "rb") as f:
+        data = f.read()
+    m = cls()
+    try:
+        m.ParseFromString(data)
+    except Exception as e:  # noqa: BLE001
+        raise HarnessError("cannot parse %s as a %s: %s" % (path, cls.__name__, e))
+    return m
+
+
+def _seq_tensors(sp, path):
+    if sp.elem_type != onnx.SequenceProto.TENSOR:
+        raise HarnessError("%s: only sequences of tensors are supported" % path)
+    return list(sp.tensor_values)
+
+
+def load_value(path, type_proto):
+    """Read the test-data file of a graph input/output of the given declared
+    type. Returns (kind, tensors): kind 'tensor' (one TensorProto),
+    'sequence' (its element tensors), 'optional-none' (no tensor),
+    'optional-tensor' (one) or 'optional-sequence' (the elements)."""
+    kind = value_kind(type_proto)
+    if kind == "tensor":
+        return "tensor", [load_tensor(path)]
+    if kind == "sequence":
+        return "sequence", _seq_tensors(_parse(onnx.SequenceProto, path), path)
+    op = _parse(onnx.OptionalProto, path)
+    if op.HasField("tensor_value"):
+        return "optional-tensor", [op.tensor_value]
+    if op.HasField("sequence_value"):
+        return "optional-sequence", _seq_tensors(op.sequence_value, path)
+    if op.elem_type not in (onnx.OptionalProto.UNDEFINED, onnx.OptionalProto.TENSOR,
+                            onnx.OptionalProto.SEQUENCE):
+        raise HarnessError("%s: optional of an unsupported type" % path)
+    return "optional-none", []
+
+
+def shape_arg(tensors):
+    """--seq's list of element shapes: [2,3],[4]"""
+    return ",".join("[%s]" % ",".join(str(int(d)) for d in t.dims) for t in tensors)
 
 
 def tensor_raw(t):

@@ -283,6 +283,16 @@ def header_out_shapes(gen):
     return shapes or None
 
 
+def header_says_none(gen, name):
+    """True if the generated header says optional output NAME is empty."""
+    try:
+        with open(os.path.join(gen, NAME + ".h")) as f:
+            text = f.read()
+    except OSError:
+        return False
+    return ("optional output '%s': none" % name) in text
+
+
 def reason_key(detail):
     """Unsupported reason without the per-test parts (path, node index and name)."""
     s = re.sub(r"^edgec:\s*", "", detail)
@@ -398,8 +408,32 @@ def run_test(test, args):
                         pass
         for p, v in sorted(dims.items()):
             cmd += ["--dim", "%s=%d" % (p, v)]
+        # sequences and optionals: length, element shapes and presence from test_data_set_0
+        for k, vi in enumerate(ginputs):
+            kind = harness.value_kind(vi.type)
+            if kind == "tensor" or k >= len(ds0_inputs):
+                continue
+            try:
+                vk, ts = harness.load_value(ds0_inputs[k], vi.type)
+            except harness.HarnessError as e:
+                return res("unsupported", "runner: %s" % e)
+            if vk.startswith("optional"):
+                cmd += ["--optional", "%s=%s" % (vi.name, "none" if vk == "optional-none" else "present")]
+            if vk in ("sequence", "optional-sequence"):
+                cmd += ["--seq", "%s=%s" % (vi.name, harness.shape_arg(ts) if ts else "0")]
         paths = [(gen, "OUT"), (work, "TMP"), (tdir, "TEST")]
         rc, out = run_cmd(cmd, TIMEOUT["edgec"])
+        # An input edgec needs at compile time names itself ("(--bind NAME=FILE.pb)",
+        # e.g. an If condition that decides whether an optional is empty): bind it.
+        for _ in range(len(ginputs)):
+            m = re.search(r"\(--bind (.+?)=FILE\.pb\)", out) if rc not in (0, None) else None
+            ks = [k for k, vi in enumerate(ginputs) if m and vi.name == m.group(1)]
+            if not ks or ks[0] in bound or ks[0] >= len(ds0_inputs) \
+                    or harness.value_kind(ginputs[ks[0]].type) != "tensor":
+                break
+            cmd += ["--bind", "%s=%s" % (ginputs[ks[0]].name, ds0_inputs[ks[0]])]
+            bound.add(ks[0])
+            rc, out = run_cmd(cmd, TIMEOUT["edgec"])
         if rc is None:
             return res("crash", "edgec: timeout after %d s" % TIMEOUT["edgec"])
         san = sanitizer_line(out)
@@ -417,20 +451,26 @@ def run_test(test, args):
             for k, vi in enumerate(ginputs):
                 if k in bound:
                     continue
-                if not vi.type.HasField("tensor_type"):
-                    raise harness.HarnessError("input %d is not a tensor" % k)
                 if k >= len(ds0_inputs):
                     raise harness.HarnessError("no data for input %d" % k)
-                dt, shape, _ = harness.tensor_raw(harness.load_tensor(ds0_inputs[k]))
-                run_inputs.append((dt, shape))
+                for t in harness.load_value(ds0_inputs[k], vi.type)[1]:
+                    dt, shape, _ = harness.tensor_raw(t)
+                    run_inputs.append((dt, shape))
             outs0 = output_files(datasets[0])
             if len(outs0) != len(g.output):
                 raise harness.HarnessError("%d output files for %d graph outputs"
                                            % (len(outs0), len(g.output)))
             run_outputs = []
-            for p in outs0:
-                dt, shape, _ = harness.tensor_raw(harness.load_tensor(p))
-                run_outputs.append((dt, shape))
+            out_names = []   # graph output name (and element) of each flattened output
+            none_outputs = []   # optional outputs expected empty
+            for k, p in enumerate(outs0):
+                vk, ts = harness.load_value(p, g.output[k].type)
+                if vk == "optional-none":
+                    none_outputs.append(g.output[k].name)
+                for j, t in enumerate(ts):
+                    dt, shape, _ = harness.tensor_raw(t)
+                    run_outputs.append((dt, shape))
+                    out_names.append(g.output[k].name + ("[%d]" % j if "sequence" in vk else ""))
         except harness.HarnessError as e:
             return res("unsupported", "runner: %s" % clean_msg(str(e), paths))
 
@@ -448,12 +488,19 @@ def run_test(test, args):
             return res("compile error", clean_msg(line, paths))
 
         hshapes = header_out_shapes(gen)
-        if hshapes is not None and len(hshapes) == len(run_outputs):
+        if hshapes is not None and len(hshapes) != len(run_outputs):
+            return res("wrong", "the header documents %d outputs, the test has %d tensors"
+                       % (len(hshapes), len(run_outputs)))
+        if hshapes is not None:
             for k, (dt, shape) in enumerate(run_outputs):
                 if hshapes[k] != tuple(shape):
                     return res("wrong", "output %d (%s) shape [%s], expected [%s]"
-                               % (k, g.output[k].name, ",".join(map(str, hshapes[k])),
+                               % (k, out_names[k], ",".join(map(str, hshapes[k])),
                                   ",".join(map(str, shape))))
+        for name in none_outputs:
+            if not header_says_none(gen, name):
+                return res("wrong", "optional output %s is expected empty; the header does not say so"
+                           % name)
 
         env = dict(os.environ)
         env.update(SAN_ENV)
@@ -471,18 +518,22 @@ def run_test(test, args):
                 for k in range(len(ginputs)):
                     if k in bound:
                         continue
-                    dt, shape, raw = harness.tensor_raw(harness.load_tensor(ins[k]))
-                    if (dt, shape) != run_inputs[j]:
-                        raise harness.HarnessError("%s: input %d differs from test_data_set_0"
-                                                   % (dsn, k))
-                    raw.tofile(os.path.join(ind, "input_%d.raw" % j))
-                    j += 1
+                    for t in harness.load_value(ins[k], ginputs[k].type)[1]:
+                        dt, shape, raw = harness.tensor_raw(t)
+                        if j >= len(run_inputs) or (dt, shape) != run_inputs[j]:
+                            raise harness.HarnessError("%s: input %d differs from test_data_set_0"
+                                                       % (dsn, k))
+                        raw.tofile(os.path.join(ind, "input_%d.raw" % j))
+                        j += 1
                 for k, p in enumerate(outs):
-                    dt, shape, raw = harness.tensor_raw(harness.load_tensor(p))
-                    if (dt, shape) != run_outputs[k]:
-                        raise harness.HarnessError("%s: output %d differs from test_data_set_0"
-                                                   % (dsn, k))
-                    refs.append((dt, shape, raw))
+                    for t in harness.load_value(p, g.output[k].type)[1]:
+                        dt, shape, raw = harness.tensor_raw(t)
+                        if len(refs) >= len(run_outputs) or (dt, shape) != run_outputs[len(refs)]:
+                            raise harness.HarnessError("%s: output %d differs from test_data_set_0"
+                                                       % (dsn, k))
+                        refs.append((dt, shape, raw))
+                if len(refs) != len(run_outputs):
+                    raise harness.HarnessError("%s: outputs differ from test_data_set_0" % dsn)
             except (harness.HarnessError, IndexError) as e:
                 return res("unsupported", "runner: %s" % e)
             rc, out = run_cmd([exe, ind, outd], TIMEOUT["run"], cwd=work, env=env)
@@ -500,7 +551,7 @@ def run_test(test, args):
                 got = np.fromfile(p, dtype=ref.dtype)
                 why = compare(dt, shape, got, ref)
                 if why:
-                    name = g.output[k].name if k < len(g.output) else str(k)
+                    name = out_names[k]
                     return res("wrong", "%s output %d (%s) %s: %s"
                                % (dsn, k, name, "x".join(map(str, shape)) or "scalar", why))
         return res("pass", "")
