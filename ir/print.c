@@ -400,6 +400,14 @@ static void put_names(pr *p, const ec_graph *g, const int *ids, int n)
     if (n == 1 && ids[0] < 0) put(&p->b, "\"\"", 2);
 }
 
+/* Sparse tensors and type protos are recorded without a value (no op edgec
+ * supports reads them, e.g. Optional's type): they are left out. */
+static bool attr_printable(const ec_attr *a)
+{
+    return a->type != EC_ATTR_SPARSE_TENSOR && a->type != EC_ATTR_SPARSE_TENSORS &&
+           a->type != EC_ATTR_TYPE_PROTO && a->type != EC_ATTR_TYPE_PROTOS;
+}
+
 static void put_node(pr *p, const ec_graph *g, const ec_node *n, int ind)
 {
     bool multiline = false;
@@ -408,19 +416,24 @@ static void put_node(pr *p, const ec_graph *g, const ec_node *n, int ind)
     put(&p->b, n->nout ? " = " : "= ", n->nout ? 3 : 2);
     if (n->domain && *n->domain) pf(&p->b, "%s.", n->domain);
     puts_(&p->b, n->op);
-    for (int k = 0; k < n->nattrs; k++)
+    int shown = 0, j = 0;
+    for (int k = 0; k < n->nattrs; k++) {
         if (n->attrs[k].type == EC_ATTR_GRAPH || n->attrs[k].type == EC_ATTR_GRAPHS) multiline = true;
-    if (n->nattrs) {
+        if (attr_printable(&n->attrs[k])) shown++;
+    }
+    if (shown) {
         put(&p->b, " <", 2);
         for (int k = 0; k < n->nattrs; k++) {
-            if (k) put(&p->b, ",", 1);
+            if (!attr_printable(&n->attrs[k])) continue;
+            if (j) put(&p->b, ",", 1);
             if (multiline) {
                 put(&p->b, "\n", 1);
                 indent(&p->b, ind + 3);
-            } else if (k) {
+            } else if (j) {
                 put(&p->b, " ", 1);
             }
             put_attr(p, &n->attrs[k], ind + 3);
+            j++;
         }
         if (multiline) {
             put(&p->b, "\n", 1);

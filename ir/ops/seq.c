@@ -167,7 +167,6 @@ static int const_i64(ec_graph *g, const char *hint, const int64_t *vals, int n, 
     int64_t *d = ec_alloc(sizeof(int64_t) * (size_t)(n + 1));
     memcpy(d, vals, sizeof(int64_t) * (size_t)n);
     ec_value_set_const(g, v, EC_DT_INT64, &s, d);
-    VAL(g, v)->is_initializer = true;
     return v;
 }
 
@@ -182,7 +181,6 @@ static void to_const(ec_graph *g, int node, ec_dtype dt, int64_t val)
     NODE(g, node)->dead = true;
     if (out < 0) return;
     ec_value_set_const(g, out, dt, &s, d);
-    VAL(g, out)->is_initializer = true;
     VAL(g, out)->kind = EC_VK_TENSOR;
 }
 

@@ -176,6 +176,30 @@ def main():
         [relu("X", "Y", "r0"), relu("X", "Y", "r1")],
         [vi("X", F, [2])], [vi("Y", F, [2])]))
 
+    # sequences and optionals (resolved at compile time, ir/ops/seq.c)
+    seq_f2 = helper.make_tensor_sequence_value_info("S", F, [2])
+    # seq_no_len.onnx: a sequence graph input, compiled without --seq
+    save("seq_no_len.onnx", model(
+        [helper.make_node("SequenceLength", ["S"], ["Y"], name="len")],
+        [seq_f2], [vi("Y", TensorProto.INT64, [])]))
+    # seq_at_range.onnx: SequenceAt at position 5 of a 2-element sequence
+    save("seq_at_range.onnx", model(
+        [helper.make_node("SequenceConstruct", ["X", "X"], ["S"], name="make"),
+         helper.make_node("SequenceAt", ["S", "pos"], ["Y"], name="at")],
+        [vi("X", F, [2])], [vi("Y", F, [2])],
+        inits=[numpy_helper.from_array(np.array(5, dtype=np.int64), "pos")]))
+    # seq_at_runtime.onnx: SequenceAt at a position known only at run time
+    save("seq_at_runtime.onnx", model(
+        [helper.make_node("SequenceConstruct", ["X", "X"], ["S"], name="make"),
+         helper.make_node("SequenceAt", ["S", "pos"], ["Y"], name="at")],
+        [vi("X", F, [2]), vi("pos", TensorProto.INT32, [])], [vi("Y", F, [2])]))
+    # opt_get_none.onnx: OptionalGetElement of an optional compiled as none
+    opt_f2 = helper.make_value_info("O", helper.make_optional_type_proto(
+        helper.make_tensor_type_proto(F, [2])))
+    save("opt_get_none.onnx", model(
+        [helper.make_node("OptionalGetElement", ["O"], ["Y"], name="get")],
+        [opt_f2], [vi("Y", F, [2])]))
+
 
 def _varint(n):
     out = bytearray()

@@ -26,6 +26,15 @@ trap 'rm -rf "$TMP"' EXIT INT TERM
 pass=0
 fail=0
 
+# case_args "OPTIONS" MODEL SUBSTRING... : the same with edgec options
+case_args() {
+    extra=$1
+    shift
+    case_ "$@"
+    extra=""
+}
+
+extra=""
 # case MODEL SUBSTRING... : one expectation
 case_() {
     model=$1
@@ -33,7 +42,8 @@ case_() {
     name=$(basename "$model" .onnx)
     out="$TMP/out-$name"
     err="$TMP/err-$name"
-    "$EDGEC" "$model" -o "$out" >"$TMP/stdout" 2>"$err"
+    # shellcheck disable=SC2086 # $extra: options, split on spaces
+    "$EDGEC" "$model" -o "$out" $extra >"$TMP/stdout" 2>"$err"
     status=$?
     why=""
     lines=$(wc -l <"$err" | tr -d ' ')
@@ -99,6 +109,15 @@ case_ $BAD/cycle.onnx              "node 0 'a' (Add): " "cycle"
 case_ $BAD/duplicate_def.onnx      "node 1 'r1' (Relu): " "'Y' is already defined"
 case_ $BAD/rank_mismatch.onnx      "node 0 'mm' (MatMul): " "inner dims differ"
 case_ $BAD/dtype_mismatch.onnx     "node 0 'add' (Add): " "same dtype"
+
+# ---- sequences and optionals (ir/ops/seq.c, --seq, --optional) -------------
+case_ $BAD/seq_no_len.onnx         "graph input 'S' is a sequence: give its length (--seq S=N)"
+case_ $BAD/seq_at_range.onnx       "node 1 'at' (SequenceAt): " "position 5 is out of range for a sequence of 2 elements (input 'pos')"
+case_ $BAD/seq_at_runtime.onnx     "node 1 'at' (SequenceAt): " "position 'pos' must be known at compile time (--bind pos=FILE.pb)"
+case_ $BAD/opt_get_none.onnx       "graph input 'O' is optional: say whether it is given (--optional O=present or --optional O=none)"
+case_args "--optional O=none" $BAD/opt_get_none.onnx "node 0 'get' (OptionalGetElement): " "the optional 'O' is empty (known at compile time)"
+case_args "--seq X=2" $BAD/seq_at_range.onnx "--seq X: graph input 'X' is a tensor, not a sequence"
+case_args "--seq S=[3]" $BAD/seq_no_len.onnx "--seq S: element 0 has shape [3], the input's elements are declared [2]"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -4,6 +4,11 @@
 For every test directory under DATA/{node,pytorch-converted,pytorch-operator,simple}:
   1. edgec MODEL -o TMP --name model  (every int64 graph input is bound to its
      test_data_set_0/input_K.pb with --bind; symbolic input dims get --dim)
+     sequence inputs get --seq NAME=[shape],... and optional ones --optional
+     NAME=present|none, from test_data_set_0's SequenceProto/OptionalProto;
+     when edgec names an input it needs at compile time ("(--bind NAME=FILE.pb)",
+     e.g. an If condition deciding an optional's presence), that input is bound
+     and edgec run again;
      exit != 0 -> unsupported (the first line edgec printed is the reason);
      killed by a signal, sanitizer report or timeout -> crash
   2. a generated main.c (tests/conformance/harness.py) is built with every .c
@@ -14,7 +19,11 @@ For every test directory under DATA/{node,pytorch-converted,pytorch-operator,sim
   3. it is run on every test_data_set_N with an arena of exactly
      NAME_ARENA_BYTES; exit != 0, sanitizer output, timeout or NAME_run
      returning non-zero -> crash
-  4. output shapes documented in NAME.h must be the expected ones, and every
+  4. sequence/optional inputs and outputs are flattened into their element
+     tensors (one argument each, in order; none for an empty optional);
+     output shapes documented in NAME.h must be the expected ones (as many as
+     expected), an expected-empty optional output must be documented as none,
+     and every
      output is compared with output_K.pb: floats |got-ref| <= 1e-4 + 1e-3*|ref|
      (NaN matches NaN), integers and bool exactly -> otherwise wrong
 Time limits: edgec 60 s, cc 60 s, each run 60 s.

@@ -59,6 +59,8 @@ def later_syntax(text):
         return 'omitted first input/output'
     if '\\' in text:
         return 'escaped string'
+    if re.search(r'\b(seq|optional)\(', text):
+        return 'sequence/optional type'
     return None
 
 
