@@ -78,6 +78,8 @@ int64_t ec_cg_step_macs(const ec_program *p, int s)
         if (y->shape.rank != 2 || y->shape.dim[0] <= 0) return 0;
         return numel(y) * (numel(x) / y->shape.dim[0]);
     }
+    if (!strcmp(n->op, "BlockQuantGemm")) /* the K products of each output element */
+        return numel(y) * ec_attr_int(n, "K", 0);
     if (!strcmp(n->op, "MatMul")) {
         int64_t k = x->shape.rank >= 1 ? x->shape.dim[x->shape.rank - 1] : 0;
         return numel(y) * k;

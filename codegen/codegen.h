@@ -15,7 +15,8 @@ bool ec_cg_step_is_inplace(const ec_program *p, int s);
 /* The constant whose data an IN value reads, or -1 (the value itself or the
  * root of its view). */
 int ec_cg_const_of(const ec_graph *g, int v);
-/* Multiply-accumulates of a step: Conv, ConvTranspose, Gemm and MatMul are
+/* Multiply-accumulates of a step: Conv, ConvTranspose, Gemm, MatMul (and
+ * their block-quantized form BlockQuantGemm) are
  * counted from shapes; every other op counts 0. */
 int64_t ec_cg_step_macs(const ec_program *p, int s);
 /* Bytes of distinct constants read by the calls of step s. */

@@ -5,6 +5,10 @@
  * ConvTranspose, Gemm and MatMul from shapes; every other op counts 0.
  * Totals: weights (flash), arena (RAM), the lower bound (the largest sum of
  * buffers live at one step) and the arena / lower bound ratio.
+ * With --quantize w8/w4: one line per constant weight tensor of a MatMul,
+ * Gemm or Gather (quantized, or left float and why), the weight bytes of
+ * the program before and after, and bits per weight, all from the bytes
+ * the generated code holds (scales and padding included).
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +29,89 @@ static const char *placement(const ec_graph *g, int v, int64_t *off)
     return "arena";
 }
 
+/* Weight-quantization figures, from the constants the generated code holds. */
+typedef struct wq_sum {
+    int64_t after;                  /* bytes of every emitted constant */
+    int64_t before;                 /* the same without quantization */
+    int64_t qweights, qbytes;       /* quantized tensors: float weights, packed bytes */
+} wq_sum;
+
+static bool first_use(const ec_wq_info *wq, int i, bool blob)
+{
+    int j;
+    for (j = 0; j < i; j++)
+        if (blob ? wq->t.a[j].blob == wq->t.a[i].blob : wq->t.a[j].source == wq->t.a[i].source) return false;
+    return true;
+}
+
+static wq_sum wq_figures(const ec_program *p)
+{
+    const ec_graph *g = p->g;
+    const ec_wq_info *wq = p->wq;
+    bool *used = ec_alloc(sizeof(bool) * (size_t)(g->values.n + 1));
+    wq_sum r;
+    int i;
+    memset(&r, 0, sizeof r);
+    ec_cg_used_consts(p, used);
+    r.after = r.before = ec_cg_weights_bytes(p);
+    for (i = 0; i < wq->t.n; i++) {
+        const ec_wq_tensor *t = &wq->t.a[i];
+        if (t->blob < 0) continue;
+        if (first_use(wq, i, true)) {
+            int64_t nb = ec_cg_value_bytes(g, t->blob);
+            r.before -= nb;
+            r.qbytes += nb;
+            r.qweights += t->rows * t->cols;
+        }
+        /* the float source is gone from the program unless something else reads it */
+        if (first_use(wq, i, false) && !used[t->source]) r.before += ec_cg_value_bytes(g, t->source);
+    }
+    ec_free(used);
+    return r;
+}
+
+static double bits_per_weight(int64_t bytes, int64_t weights)
+{
+    return weights > 0 ? 8.0 * (double)bytes / (double)weights : 0.0;
+}
+
+static void wq_print(const ec_program *p)
+{
+    const ec_graph *g = p->g;
+    const ec_wq_info *wq = p->wq;
+    wq_sum r = wq_figures(p);
+    int i;
+    printf("\nweight-only quantization: w%d, %d weights per block along the reduction axis, one float16 scale\n"
+           "per block, int%d symmetric; a row whose length is not a multiple of the block has its last block\n"
+           "padded with zeros; tensors of fewer than %d weights stay float.\n",
+           wq->bits, wq->block, wq->bits, EC_WQ_MIN_WEIGHTS);
+    printf("  %-28s %-14s %-22s %12s %12s %9s  %s\n", "tensor", "R x K", "node", "bytes float", "bytes now",
+           "bits/w", "");
+    for (i = 0; i < wq->t.n; i++) {
+        const ec_wq_tensor *t = &wq->t.a[i];
+        const ec_node *n = &g->nodes.a[t->node];
+        char rk[48];
+        int64_t fb = ec_cg_value_bytes(g, t->source), qb = t->blob >= 0 ? ec_cg_value_bytes(g, t->blob) : fb;
+        snprintf(rk, sizeof rk, "%lldx%lld", (long long)t->rows, (long long)t->cols);
+        printf("  %-28s %-14s %-22s %12lld %12lld %9.3f  ", g->values.a[t->source].name, rk,
+               n->name && n->name[0] ? n->name : "-", (long long)fb, (long long)qb,
+               bits_per_weight(qb, t->rows * t->cols));
+        if (t->blob < 0) {
+            printf("left float: %s\n", t->why);
+        } else {
+            int64_t pad = (t->cols + wq->block - 1) / wq->block * wq->block - t->cols;
+            printf("w%d", wq->bits);
+            if (pad) printf(", last block of each row padded with %lld zeros", (long long)pad);
+            if (!first_use(wq, i, true)) printf(", shares the blocks above");
+            printf("\n");
+        }
+    }
+    printf("  quantized tensors  %lld weights in %lld bytes: %.3f bits per weight (scales and padding included)\n",
+           (long long)r.qweights, (long long)r.qbytes, bits_per_weight(r.qbytes, r.qweights));
+    printf("  weights (flash)    %lld bytes before, %lld bytes after (%.4fx)\n", (long long)r.before,
+           (long long)r.after, r.before > 0 ? (double)r.after / (double)r.before : 0.0);
+}
+
 static double ratio(const ec_program *p)
 {
     if (p->lower_bound <= 0) return p->arena_bytes > 0 ? 0.0 : 1.0;
@@ -38,7 +125,8 @@ void ec_report_print(const ec_program *p, const ec_target *t, const ec_options *
     int s, k;
     printf("edgec %s report: model '%s', target '%s'\n", EDGEC_VERSION,
            o && o->model ? o->model : (g->name ? g->name : "?"), t && t->name ? t->name : "generic");
-    printf("MACs are counted for Conv, ConvTranspose, Gemm and MatMul; other ops count 0.\n\n");
+    printf("MACs are counted for Conv, ConvTranspose, Gemm%s and MatMul; other ops count 0.\n\n",
+           p->wq ? ", BlockQuantGemm" : "");
     printf("%5s  %-18s %-24s %14s %12s  %s\n", "step", "op", "node", "MACs", "weight B", "outputs (placement)");
     for (s = 0; s < p->steps.n; s++) {
         const ec_node *n = &g->nodes.a[p->steps.a[s].node];
@@ -75,6 +163,7 @@ void ec_report_print(const ec_program *p, const ec_target *t, const ec_options *
     printf("  arena/lower bound  %.3f\n", ratio(p));
     if (t && t->ram_bytes > 0) printf("  target RAM         %lld bytes\n", (long long)t->ram_bytes);
     if (t && t->flash_bytes > 0) printf("  target flash       %lld bytes\n", (long long)t->flash_bytes);
+    if (p->wq) wq_print(p);
     fflush(stdout);
 }
 
@@ -102,7 +191,8 @@ char *ec_report_json(const ec_program *p, const ec_target *t, const ec_options *
     json_str(&b, o && o->model ? o->model : (g->name ? g->name : ""));
     ec_buf_printf(&b, ",\n  \"target\": ");
     json_str(&b, t && t->name ? t->name : "generic");
-    ec_buf_printf(&b, ",\n  \"macs_counted_for\": [\"Conv\", \"ConvTranspose\", \"Gemm\", \"MatMul\"],\n  \"steps\": [");
+    ec_buf_printf(&b, ",\n  \"macs_counted_for\": [\"Conv\", \"ConvTranspose\", \"Gemm\", \"MatMul\"%s],\n  \"steps\": [",
+                  p->wq ? ", \"BlockQuantGemm\"" : "");
     for (s = 0; s < p->steps.n; s++) {
         const ec_node *n = &g->nodes.a[p->steps.a[s].node];
         int64_t m = ec_cg_step_macs(p, s);
@@ -140,5 +230,32 @@ char *ec_report_json(const ec_program *p, const ec_target *t, const ec_options *
                   p->steps.n, (long long)macs, (long long)ec_cg_weights_bytes(p), (long long)p->arena_bytes,
                   (long long)p->lower_bound, ratio(p), (long long)(t ? t->ram_bytes : 0),
                   (long long)(t ? t->flash_bytes : 0));
+    if (p->wq) {
+        const ec_wq_info *wq = p->wq;
+        wq_sum r = wq_figures(p);
+        b.len -= 3; /* reopen the object: drop "}\n" and the newline before it */
+        ec_buf_printf(&b, ",\n  \"weight_quantization\": {\"mode\": \"w%d\", \"block\": %d, \"scale\": \"float16\", "
+                          "\"min_weights\": %d, \"weights_bytes_before\": %lld, \"weights_bytes_after\": %lld, "
+                          "\"quantized_weights\": %lld, \"quantized_bytes\": %lld, \"bits_per_weight\": %.6f, \"tensors\": [",
+                      wq->bits, wq->block, EC_WQ_MIN_WEIGHTS, (long long)r.before, (long long)r.after,
+                      (long long)r.qweights, (long long)r.qbytes, bits_per_weight(r.qbytes, r.qweights));
+        for (k = 0; k < wq->t.n; k++) {
+            const ec_wq_tensor *q = &wq->t.a[k];
+            int64_t fb = ec_cg_value_bytes(g, q->source), qb = q->blob >= 0 ? ec_cg_value_bytes(g, q->blob) : fb;
+            ec_buf_printf(&b, "%s\n    {\"tensor\": ", k ? "," : "");
+            json_str(&b, g->values.a[q->source].name);
+            ec_buf_printf(&b, ", \"node\": ");
+            json_str(&b, g->nodes.a[q->node].name);
+            ec_buf_printf(&b, ", \"rows\": %lld, \"cols\": %lld, \"quantized\": %s, \"bytes_float\": %lld, "
+                              "\"bytes\": %lld, \"bits_per_weight\": %.6f, \"padding\": %lld, \"why_float\": ",
+                          (long long)q->rows, (long long)q->cols, q->blob >= 0 ? "true" : "false", (long long)fb,
+                          (long long)qb, bits_per_weight(qb, q->rows * q->cols),
+                          (long long)(q->blob >= 0 ? (q->cols + wq->block - 1) / wq->block * wq->block - q->cols : 0));
+            if (q->why) json_str(&b, q->why);
+            else ec_buf_printf(&b, "null");
+            ec_buf_printf(&b, "}");
+        }
+        ec_buf_printf(&b, "\n  ]}\n}\n");
+    }
     return b.s;
 }

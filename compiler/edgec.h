@@ -23,6 +23,14 @@ typedef struct ec_dimopt {
     int64_t value;
 } ec_dimopt;
 
+/* --quantize MODE. All modes are parsed in one place (compiler/main.c,
+ * quant_modes[]); each mode's pass is called from main(). */
+typedef enum ec_quant_mode {
+    EC_QUANT_NONE = 0,
+    EC_QUANT_W8,                    /* weight-only, int8 blocks (compiler/wquant.c) */
+    EC_QUANT_W4,                    /* weight-only, int4 blocks (compiler/wquant.c) */
+} ec_quant_mode;
+
 typedef struct ec_options {
     const char *model;
     const char *outdir;
@@ -34,6 +42,8 @@ typedef struct ec_options {
     EC_VEC(ec_optopt) opts;         /* --optional */
     bool report;
     const char *report_json;
+    ec_quant_mode quantize;         /* --quantize */
+    int quant_block;                /* --block: weights per block (w8/w4), default 32 */
     const char *cmdline;            /* the command line, for the provenance comment */
     const char *root;               /* edgec's source tree (runtime-min/, targets/) */
 } ec_options;
@@ -49,6 +59,7 @@ typedef struct ec_program {
     EC_VEC(ec_step) steps;          /* schedule order; folded/dead nodes are absent */
     int64_t arena_bytes;            /* planner result */
     int64_t lower_bound;            /* largest sum of bytes live at one step */
+    const struct ec_wq_info *wq;    /* --quantize w8/w4 results for the reports, or NULL */
 } ec_program;
 
 /* ---- frontend ---------------------------------------------------------- */
@@ -65,6 +76,35 @@ void ec_lower_graph(ec_graph *g, ec_program *p);
 void ec_plan_memory(ec_program *p);
 /* Test support: true if no two values live at the same step overlap. */
 bool ec_plan_check(const ec_program *p, char *why, size_t n);
+
+/* ---- weight-only block quantization (compiler/wquant.c) ---------------- */
+#define EC_WQ_MIN_WEIGHTS 1024      /* smaller weight tensors stay float */
+
+/* One constant weight tensor a MatMul, Gemm or Gather reads. */
+typedef struct ec_wq_tensor {
+    int node;                       /* the consuming node */
+    int source;                     /* value id of the float weights */
+    int blob;                       /* value id of the packed blocks; -1: left float */
+    int64_t rows, cols;             /* R rows of K (cols) weights, K the blocked axis */
+    const char *why;                /* left float: the reason */
+} ec_wq_tensor;
+
+typedef struct ec_wq_info {
+    int bits;                       /* 8 or 4 */
+    int block;
+    EC_VEC(ec_wq_tensor) t;
+} ec_wq_info;
+
+/* Rewrite MatMul/Gemm with a constant float B and Gather from a constant
+ * float table into BlockQuantGemm/BlockQuantGather (ir/ops/blockq.c) with
+ * the weights packed in blocks (runtime-min/include/ec_blockq.h). Runs after
+ * dead-node elimination; fills info for the reports. */
+void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info);
+/* Pack R rows of K float weights into out (R * ceil(K / block) blocks). */
+void ec_wq_pack(uint8_t *out, const float *w, int64_t R, int64_t K, int64_t row_stride, int64_t col_stride,
+                int bits, int block);
+/* Bytes of the packed form. */
+int64_t ec_wq_packed_bytes(int64_t R, int64_t K, int bits, int block);
 
 /* ---- targets ----------------------------------------------------------- */
 typedef struct ec_target {

@@ -36,6 +36,11 @@ static const char usage[] =
     "  --report                 print per-node MACs, weights and arena placement, and\n"
     "                           the arena size against its lower bound\n"
     "  --report-json FILE       write the same report as JSON\n"
+    "  --quantize MODE          w8 or w4: weight-only quantization of the constant\n"
+    "                           weights of MatMul, Gemm and Gather into blocks of\n"
+    "                           int8 or int4 with a float16 scale per block\n"
+    "                           (activations stay float; see docs/KERNELS.md)\n"
+    "  --block N                weights per block for w8/w4, even, 2..4096 (default 32)\n"
     "  --emit-ir                print the IR in the ONNX text syntax to stdout (shapes\n"
     "                           and dtypes as value infos) and stop; -o is not needed\n"
     "                           and nothing is written\n"
@@ -193,6 +198,26 @@ static void parse_seq(ec_seqopt *o, const char *val)
     o->shapes = shapes.a;
 }
 
+/* --quantize MODE: every mode in this one table. */
+static const struct {
+    const char *name;
+    ec_quant_mode mode;
+} quant_modes[] = {
+    { "w8", EC_QUANT_W8 },
+    { "w4", EC_QUANT_W4 },
+};
+
+static ec_quant_mode parse_quantize(const char *arg)
+{
+    ec_buf names = { 0 };
+    size_t k;
+    for (k = 0; k < sizeof quant_modes / sizeof quant_modes[0]; k++) {
+        if (!strcmp(arg, quant_modes[k].name)) return quant_modes[k].mode;
+        ec_buf_printf(&names, "%s%s", k ? ", " : "", quant_modes[k].name);
+    }
+    ec_fail_plain("--quantize %s: unknown mode (one of %s)", arg, names.s);
+}
+
 static const char *split_eq(const char *opt, const char *arg, const char **rhs)
 {
     const char *eq = strchr(arg, '=');
@@ -268,6 +293,20 @@ static void parse_args(int argc, char **argv, ec_options *o)
         } else if (!strcmp(a, "--report-json")) {
             NEED_ARG();
             o->report_json = argv[++i];
+        } else if (!strcmp(a, "--quantize")) {
+            NEED_ARG();
+            o->quantize = parse_quantize(argv[++i]);
+        } else if (!strcmp(a, "--block")) {
+            const char *val;
+            char *end;
+            long v;
+            NEED_ARG();
+            val = argv[++i];
+            errno = 0;
+            v = strtol(val, &end, 10);
+            if (errno || *end || !*val || v < 2 || v > 4096 || v % 2)
+                ec_fail_plain("--block %s: expected an even number of weights from 2 to 4096", val);
+            o->quant_block = (int)v;
         } else if (!strcmp(a, "--emit-ir")) {
             emit_ir = true;
         } else if (!strcmp(a, "--after")) {
@@ -288,6 +327,9 @@ static void parse_args(int argc, char **argv, ec_options *o)
 #undef NEED_ARG
     }
     if (!o->model) ec_fail_plain("no model given (see edgec --help)");
+    if (o->quant_block && o->quantize != EC_QUANT_W8 && o->quantize != EC_QUANT_W4)
+        ec_fail_plain("--block needs --quantize w8 or --quantize w4");
+    if (!o->quant_block) o->quant_block = 32;
     if (!emit_ir && strcmp(emit_after, "dce") != 0) ec_fail_plain("--after needs --emit-ir");
     if (!o->outdir && !emit_ir) ec_fail_plain("no output directory given: use -o DIR (see edgec --help)");
     o->cmdline = join_cmdline(argc, argv);
@@ -310,6 +352,7 @@ int main(int argc, char **argv)
     ec_target *t;
     ec_program p;
     ec_output out = { 0 };
+    ec_wq_info wq;
     int i;
 
     parse_args(argc, argv, &o);
@@ -337,7 +380,10 @@ int main(int argc, char **argv)
     maybe_emit(g, "infer");
     ec_eliminate_dead(g);
     maybe_emit(g, "dce");
+    if (o.quantize == EC_QUANT_W8 || o.quantize == EC_QUANT_W4)
+        ec_quantize_weights(g, o.quantize == EC_QUANT_W8 ? 8 : 4, o.quant_block, &wq);
     ec_lower_graph(g, &p);
+    if (o.quantize == EC_QUANT_W8 || o.quantize == EC_QUANT_W4) p.wq = &wq;
     ec_plan_memory(&p);
     ec_codegen_c(&p, t, &o, &out);
 

@@ -78,3 +78,11 @@ check-infer: $(B)/edgec
 	$(CONF_PYTHON) tests/infer/run.py $(B)/edgec
 .PHONY: check-infer
 test: check-infer
+
+# Weight-only block quantization end to end (tests/wquant/run.py): edgec --quantize w8/w4 on
+# tests/wquant/lm.onnx, the generated C built with ASan/UBSan and compared with numpy
+# (packed bytes, outputs on dequantized weights, the float model, the report's figures).
+check-wquant: $(B)/edgec
+	$(CONF_PYTHON) tests/wquant/run.py --edgec $(B)/edgec
+.PHONY: check-wquant
+test: check-wquant

@@ -1,0 +1,232 @@
+/* wquant.c - weight-only block quantization (--quantize w8 / w4, --block B).
+ *
+ * The float weights a MatMul, Gemm or Gather reads from a constant become
+ * rows of blocks (runtime-min/include/ec_blockq.h): R rows of K weights, K
+ * the reduction axis (the output channel's column of MatMul's B [K, N]; the
+ * row of a transB Gemm's B [N, K], the column otherwise; the embedding row of
+ * Gather's table [V, D]). Per block of B weights (the last one of a row
+ * padded with zeros):
+ *
+ *     amax = max |w|                    (float32)
+ *     d    = float16(amax / Q)          Q = 127 (w8) or 7 (w4), round to nearest even
+ *     q    = clamp(round(w / d), -Q, Q) round half away from zero; q = 0 when d = 0
+ *
+ * all in float32 arithmetic, so an independent implementation (numpy in
+ * tests/wquant/) finds the same bytes. The node becomes BlockQuantGemm or
+ * BlockQuantGather (ir/ops/blockq.c); activations stay float.
+ *
+ * Left float, with the reason in the report: tensors of fewer than
+ * EC_WQ_MIN_WEIGHTS weights, non-finite weights, a scale beyond float16,
+ * and layouts the kernels do not take (batched B, double, Gather on an axis
+ * other than 0).
+ */
+#include <math.h>
+#include <string.h>
+#include "edgec.h"
+#include "ec_blockq.h"
+
+int64_t ec_wq_packed_bytes(int64_t R, int64_t K, int bits, int block)
+{
+    int64_t nb = (K + block - 1) / block;
+    return (int64_t)ec_mul_size(ec_mul_size((size_t)R, (size_t)nb), (size_t)EC_BQ_BLOCK_BYTES(bits, block));
+}
+
+void ec_wq_pack(uint8_t *out, const float *w, int64_t R, int64_t K, int64_t row_stride, int64_t col_stride,
+                int bits, int block)
+{
+    const int64_t nb = (K + block - 1) / block;
+    const float Q = bits == 8 ? 127.0f : 7.0f;
+    const size_t bb = (size_t)EC_BQ_BLOCK_BYTES(bits, block);
+    float *v = ec_alloc(sizeof(float) * (size_t)block);
+    int64_t r, b, t;
+    for (r = 0; r < R; r++) {
+        for (b = 0; b < nb; b++) {
+            uint8_t *blk = out + (size_t)(r * nb + b) * bb;
+            float amax = 0.0f, d;
+            uint16_t h;
+            for (t = 0; t < block; t++) {
+                int64_t k = b * block + t;
+                v[t] = k < K ? w[r * row_stride + k * col_stride] : 0.0f;
+                if (fabsf(v[t]) > amax) amax = fabsf(v[t]);
+            }
+            h = ec_f32_to_f16(amax / Q);
+            d = ec_f16_to_f32(h);
+            blk[0] = (uint8_t)(h & 0xffu);
+            blk[1] = (uint8_t)(h >> 8);
+            memset(blk + 2, 0, bb - 2);
+            for (t = 0; t < block; t++) {
+                float qf = d > 0.0f ? roundf(v[t] / d) : 0.0f;
+                int q = qf > Q ? (int)Q : qf < -Q ? -(int)Q : (int)qf;
+                if (bits == 8) {
+                    int8_t s = (int8_t)q;
+                    memcpy(blk + 2 + t, &s, 1);
+                } else {
+                    uint8_t nib = (uint8_t)((unsigned)q & 15u);
+                    blk[2 + t / 2] |= (uint8_t)(t % 2 ? nib << 4 : nib);
+                }
+            }
+        }
+    }
+    ec_free(v);
+}
+
+/* Why a float weight matrix cannot be packed, or NULL. */
+static const char *why_not(const float *w, int64_t n, int bits)
+{
+    int64_t i;
+    float amax = 0.0f;
+    if (n < EC_WQ_MIN_WEIGHTS) return ec_fmt("%lld weights, fewer than %d", (long long)n, EC_WQ_MIN_WEIGHTS);
+    for (i = 0; i < n; i++) {
+        if (!isfinite(w[i])) return "non-finite weights";
+        if (fabsf(w[i]) > amax) amax = fabsf(w[i]);
+    }
+    if (amax / (bits == 8 ? 127.0f : 7.0f) > 65504.0f) return "a block scale exceeds the float16 range";
+    return NULL;
+}
+
+typedef struct blob_key {
+    int source;
+    int64_t row_stride;
+    int blob;
+} blob_key;
+typedef EC_VEC(blob_key) blob_cache;
+
+static int make_blob(ec_graph *g, blob_cache *cache, int src, int64_t R, int64_t K, int64_t rs, int64_t cs,
+                     int bits, int block)
+{
+    int i, v;
+    int64_t nbytes;
+    uint8_t *data;
+    ec_shape s;
+    char *hint;
+    for (i = 0; i < cache->n; i++)
+        if (cache->a[i].source == src && cache->a[i].row_stride == rs) return cache->a[i].blob;
+    nbytes = ec_wq_packed_bytes(R, K, bits, block);
+    data = ec_alloc((size_t)nbytes);
+    ec_wq_pack(data, g->values.a[src].data, R, K, rs, cs, bits, block);
+    hint = ec_fmt("%s.w%db%d%s", g->values.a[src].name, bits, block, cs == 1 ? "" : ".T");
+    v = ec_value_new(g, hint);
+    ec_free(hint);
+    s = ec_shape_make(1, &nbytes);
+    ec_value_set_const(g, v, EC_DT_UINT8, &s, data);
+    g->values.a[v].is_initializer = true;
+    g->values.a[v].producer = -1;
+    {
+        blob_key k = { src, rs, v };
+        EC_PUSH(*cache, k);
+    }
+    return v;
+}
+
+static ec_attr int_attr(const char *name, int64_t v)
+{
+    ec_attr a;
+    memset(&a, 0, sizeof a);
+    a.name = ec_strdup(name);
+    a.type = EC_ATTR_INT;
+    a.i = v;
+    return a;
+}
+
+static ec_attr float_attr(const char *name, float v)
+{
+    ec_attr a;
+    memset(&a, 0, sizeof a);
+    a.name = ec_strdup(name);
+    a.type = EC_ATTR_FLOAT;
+    a.f = v;
+    return a;
+}
+
+/* A float constant weight tensor (not a run-time input). */
+static bool float_const(const ec_graph *g, int v)
+{
+    return v >= 0 && g->values.a[v].data && !g->values.a[v].is_input && g->values.a[v].dtype == EC_DT_FLOAT &&
+           ec_shape_is_static(&g->values.a[v].shape);
+}
+
+void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
+{
+    blob_cache cache = { 0 };
+    int i;
+    memset(info, 0, sizeof *info);
+    info->bits = bits;
+    info->block = block;
+    for (i = 0; i < g->nodes.n; i++) {
+        ec_node *n = &g->nodes.a[i];
+        bool gather = !strcmp(n->op, "Gather"), gemm = !strcmp(n->op, "Gemm");
+        ec_wq_tensor t;
+        int wv, a_in;
+        int64_t rs, cs;
+        const ec_value *w;
+        if (n->dead || (n->domain && n->domain[0] && strcmp(n->domain, "ai.onnx") != 0)) continue;
+        if (!gather && !gemm && strcmp(n->op, "MatMul") != 0) continue;
+        wv = n->nin > (gather ? 0 : 1) ? n->in[gather ? 0 : 1] : -1;
+        a_in = n->nin > 1 ? n->in[gather ? 1 : 0] : -1;
+        if (!float_const(g, wv) || a_in < 0 || g->values.a[a_in].data) continue;
+        memset(&t, 0, sizeof t);
+        t.node = i;
+        t.source = wv;
+        t.blob = -1;
+        w = &g->values.a[wv];
+        if (w->shape.rank != 2) {
+            t.rows = ec_shape_numel(&w->shape);
+            t.cols = 1;
+            t.why = gather ? "the table is not 2-D" : "B is not 2-D";
+            EC_PUSH(info->t, t);
+            continue;
+        }
+        if (gather) {
+            ec_dtype it = g->values.a[a_in].dtype;
+            t.rows = w->shape.dim[0];
+            t.cols = w->shape.dim[1];
+            rs = t.cols;
+            cs = 1;
+            if (ec_attr_int(n, "axis", 0) != 0 && ec_attr_int(n, "axis", 0) != -2) t.why = "Gather on axis 1";
+            else if (it != EC_DT_INT32 && it != EC_DT_INT64) t.why = "indices are neither int32 nor int64";
+        } else {
+            bool tb = gemm && ec_attr_int(n, "transB", 0) != 0;
+            t.rows = w->shape.dim[tb ? 0 : 1];
+            t.cols = w->shape.dim[tb ? 1 : 0];
+            rs = tb ? t.cols : 1;
+            cs = tb ? 1 : t.rows;
+            if (g->values.a[a_in].dtype != EC_DT_FLOAT) t.why = "A is not float";
+        }
+        if (!t.why) t.why = why_not(w->data, t.rows * t.cols, bits);
+        if (t.why) {
+            EC_PUSH(info->t, t);
+            continue;
+        }
+        t.blob = make_blob(g, &cache, wv, t.rows, t.cols, rs, cs, bits, block);
+        {
+            ec_attr *at = ec_alloc(sizeof(ec_attr) * 8);
+            int na = 0, c_in = gemm && n->nin > 2 ? n->in[2] : -1;
+            at[na++] = int_attr("bits", bits);
+            at[na++] = int_attr("block", block);
+            if (gather) {
+                at[na++] = int_attr("V", t.rows);
+                at[na++] = int_attr("D", t.cols);
+                n->in[0] = t.blob;
+                n->op = ec_strdup("BlockQuantGather");
+            } else {
+                at[na++] = int_attr("N", t.rows);
+                at[na++] = int_attr("K", t.cols);
+                at[na++] = int_attr("transA", gemm ? ec_attr_int(n, "transA", 0) != 0 : 0);
+                at[na++] = float_attr("alpha", gemm ? ec_attr_float(n, "alpha", 1.0f) : 1.0f);
+                at[na++] = float_attr("beta", gemm ? ec_attr_float(n, "beta", 1.0f) : 1.0f);
+                if (n->nin < 3) n->in = ec_realloc(n->in, sizeof(int) * 3);
+                n->in[1] = t.blob;
+                n->in[2] = c_in;
+                n->nin = 3;
+                n->op = ec_strdup("BlockQuantGemm");
+            }
+            n->domain = ec_strdup("edgec");
+            n->attrs = at;
+            n->nattrs = na;
+        }
+        /* the rewritten node checks itself and gives the same output shape */
+        ec_op_find(n->op, n->domain)->infer(g, i);
+        EC_PUSH(info->t, t);
+    }
+    ec_free(cache.a);
+}
