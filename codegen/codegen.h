@@ -28,4 +28,8 @@ void ec_cg_used_consts(const ec_program *p, bool *used);
 /* Fails with the figures when the model does not fit the target's RAM or flash. */
 void ec_cg_check_budget(const ec_program *p, const ec_target *t);
 
+/* A finite double as C99 hex-float text, exactly as glibc's "%a" prints it
+ * (no terminating NUL); returns the length (at most 24). */
+size_t ec_cg_hexfloat(char *out, double f);
+
 #endif

@@ -20,8 +20,21 @@
 
 /* ---- buffers and the output set --------------------------------------- */
 
+#define EC_STREAM_CHUNK ((size_t)1 << 20)
+
+static void buf_flush(ec_buf *b)
+{
+    if (b->fp && b->len) {
+        if (fwrite(b->s, 1, b->len, b->fp) != b->len)
+            ec_fail_plain("cannot write generated code: %s", strerror(errno));
+        b->len = 0;
+        b->s[0] = '\0';
+    }
+}
+
 void ec_buf_put(ec_buf *b, const char *s, size_t n)
 {
+    if (b->fp && b->len + n > EC_STREAM_CHUNK) buf_flush(b);
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
         while (b->len + n + 1 > cap) cap = ec_mul_size(cap, 2);
@@ -64,6 +77,7 @@ void ec_output_add(ec_output *o, const char *name, char *data, size_t len)
     f.name = ec_strdup(name);
     f.data = data;
     f.len = len;
+    f.tmp = NULL;
     EC_PUSH(o->files, f);
 }
 
@@ -85,6 +99,63 @@ static void mkdir_p(const char *dir)
     ec_free(d);
 }
 
+/* Temporary files being streamed; removed at exit unless renamed. */
+static EC_VEC(char *) live_tmp;
+
+static void remove_live_tmp(void)
+{
+    int i;
+    for (i = 0; i < live_tmp.n; i++)
+        if (live_tmp.a[i]) remove(live_tmp.a[i]);
+    live_tmp.n = 0;
+}
+
+static char *tmp_name(const char *dir, const char *name)
+{
+    if (strchr(name, '/') || name[0] == '.' || name[0] == '\0')
+        ec_fail_plain("internal error: bad output file name '%s'", name);
+    return ec_fmt("%s/.%s.tmp%ld", dir, name, (long)getpid());
+}
+
+bool ec_output_stream(ec_output *o, const char *name, ec_buf *b)
+{
+    static bool registered;
+    char *tmp;
+    if (!o->dir) return false;
+    mkdir_p(o->dir);
+    tmp = tmp_name(o->dir, name);
+    if (!registered) {
+        atexit(remove_live_tmp);
+        registered = true;
+    }
+    b->fp = fopen(tmp, "wb");
+    if (!b->fp) ec_fail_plain("%s/%s: cannot write: %s", o->dir, name, strerror(errno));
+    EC_PUSH(live_tmp, tmp);
+    buf_flush(b);
+    return true;
+}
+
+void ec_output_stream_end(ec_output *o, const char *name, ec_buf *b)
+{
+    ec_outfile f;
+    int i;
+    if (!b->fp) {
+        ec_output_add(o, name, b->s, b->len);
+        return;
+    }
+    buf_flush(b);
+    if (fclose(b->fp) != 0) ec_fail_plain("%s/%s: cannot write: %s", o->dir, name, strerror(errno));
+    b->fp = NULL;
+    ec_free(b->s);
+    memset(&f, 0, sizeof f);
+    f.name = ec_strdup(name);
+    f.tmp = ec_fmt("%s/.%s.tmp%ld", o->dir, name, (long)getpid());
+    for (i = 0; i < o->files.n; i++)
+        if (!strcmp(o->files.a[i].name, name))
+            ec_fail_plain("internal error: output file '%s' generated twice", name);
+    EC_PUSH(o->files, f);
+}
+
 void ec_output_write(const ec_output *o, const char *dir)
 {
     char **tmp = ec_alloc(sizeof(char *) * (size_t)(o->files.n + 1));
@@ -95,9 +166,12 @@ void ec_output_write(const ec_output *o, const char *dir)
         const ec_outfile *f = &o->files.a[i];
         FILE *fp;
         bool ok;
-        if (strchr(f->name, '/') || f->name[0] == '.' || f->name[0] == '\0')
-            ec_fail_plain("internal error: bad output file name '%s'", f->name);
-        tmp[i] = ec_fmt("%s/.%s.tmp%ld", dir, f->name, (long)getpid());
+        tmp[i] = tmp_name(dir, f->name);
+        if (f->tmp) {
+            if (strcmp(f->tmp, tmp[i]) != 0)
+                ec_fail_plain("internal error: '%s' was streamed to another directory", f->name);
+            continue; /* already on disk */
+        }
         fp = fopen(tmp[i], "wb");
         ok = fp != NULL;
         if (ok && f->len) ok = fwrite(f->data, 1, f->len, fp) == f->len;
@@ -119,6 +193,7 @@ void ec_output_write(const ec_output *o, const char *dir)
         ec_free(tmp[i]);
     }
     ec_free(tmp);
+    live_tmp.n = 0; /* renamed: nothing left to remove at exit */
 }
 
 /* ---- names -------------------------------------------------------------- */
@@ -200,6 +275,48 @@ typedef struct cg {
     bool uses_arena;
 } cg;
 
+/* "%a" of a finite double, as glibc prints it (shortest hex digits, no
+ * trailing zeros), without the cost of printf: big models have millions. */
+size_t ec_cg_hexfloat(char *out, double f)
+{
+    static const char hex[] = "0123456789abcdef";
+    uint64_t bits, mant;
+    int exp, k = 0, nd, i;
+    char *p = out;
+    memcpy(&bits, &f, 8);
+    if (bits >> 63) *p++ = '-';
+    exp = (int)((bits >> 52) & 0x7ff);
+    mant = bits & ((UINT64_C(1) << 52) - 1);
+    *p++ = '0';
+    *p++ = 'x';
+    if (exp == 0 && mant == 0) {
+        memcpy(p, "0p+0", 4);
+        return (size_t)(p + 4 - out);
+    }
+    if (exp == 0) { /* subnormal double: glibc prints 0x0.xxxp-1022 */
+        *p++ = '0';
+        exp = -1022;
+    } else {
+        *p++ = '1';
+        exp -= 1023;
+    }
+    nd = 13;
+    while (nd > 0 && ((mant >> (4 * (13 - nd))) & 0xf) == 0) nd--;
+    if (nd) {
+        *p++ = '.';
+        for (i = 0; i < nd; i++) *p++ = hex[(mant >> (4 * (12 - i))) & 0xf];
+    }
+    *p++ = 'p';
+    *p++ = exp < 0 ? '-' : '+';
+    if (exp < 0) exp = -exp;
+    {
+        char d[8];
+        do { d[k++] = (char)('0' + exp % 10); exp /= 10; } while (exp);
+        while (k) *p++ = d[--k];
+    }
+    return (size_t)(p - out);
+}
+
 static void put_float(cg *c, ec_buf *b, double f, bool single)
 {
     if (isnan(f)) {
@@ -209,7 +326,10 @@ static void put_float(cg *c, ec_buf *b, double f, bool single)
         ec_buf_printf(b, f < 0 ? "(-INFINITY)" : "INFINITY");
         c->need_math = true;
     } else {
-        ec_buf_printf(b, single ? "%af" : "%a", f);
+        char t[40];
+        size_t n = ec_cg_hexfloat(t, f);
+        if (single) t[n++] = 'f';
+        ec_buf_put(b, t, n);
     }
 }
 
@@ -631,6 +751,35 @@ static void name_params(cg *c)
     ec_free(names);
 }
 
+/* Does any used float constant hold an infinity or NaN (NAME_weights.c then
+ * includes math.h)? Known before the arrays are written, so they can be
+ * streamed. */
+static bool weights_need_math(const ec_graph *g, const bool *used)
+{
+    int v;
+    for (v = 0; v < g->values.n; v++) {
+        const ec_value *x = &g->values.a[v];
+        int64_t n, i;
+        if (!used[v] || (x->dtype != EC_DT_FLOAT && x->dtype != EC_DT_DOUBLE)) continue;
+        n = ec_shape_numel(&x->shape);
+        for (i = 0; i < n; i++) {
+            double f;
+            if (x->dtype == EC_DT_FLOAT) {
+                float h;
+                memcpy(&h, (const unsigned char *)x->data + i * 4, 4);
+                f = h;
+            } else {
+                memcpy(&f, (const unsigned char *)x->data + i * 8, 8);
+            }
+            if (!isfinite(f)) return true;
+        }
+    }
+    return false;
+}
+
+/* Weights above this many bytes are streamed to disk as they are written. */
+#define EC_STREAM_WEIGHT_BYTES ((int64_t)4 << 20)
+
 static void emit_weights(cg *c, ec_output *out, bool *used)
 {
     const ec_graph *g = c->g;
@@ -639,10 +788,20 @@ static void emit_weights(cg *c, ec_output *out, bool *used)
     char *hname = ec_fmt("%s_weights.h", c->name), *sname = ec_fmt("%s_weights.c", c->name);
     int align = c->t && c->t->alignment > 0 ? c->t->alignment : 64;
     int v, nw = 0;
+    int64_t total = 0;
 
     provenance(c, &h, hname, "declarations of the model's constant tensors (internal).");
     ec_buf_printf(&h, "#ifndef %s_WEIGHTS_H\n#define %s_WEIGHTS_H\n\n#include <stdbool.h>\n#include <stdint.h>\n\n",
                   up, up);
+    /* the include, math.h and the alignment macro go before the arrays */
+    provenance(c, &s, sname, "the model's constant tensors.");
+    ec_buf_printf(&s, "#include \"%s\"\n", hname);
+    if (weights_need_math(g, used)) ec_buf_printf(&s, "#include <math.h> /* INFINITY, NAN */\n");
+    ec_buf_printf(&s, "\n#if defined(__GNUC__)\n#define EC_WEIGHT_ALIGN __attribute__((aligned(%d)))\n"
+                      "#else\n#define EC_WEIGHT_ALIGN\n#endif\n\n", align);
+    for (v = 0; v < g->values.n; v++)
+        if (used[v]) total += ec_cg_value_bytes(g, v);
+    if (total > EC_STREAM_WEIGHT_BYTES) ec_output_stream(out, sname, &s);
     for (v = 0; v < g->values.n; v++) {
         const ec_value *x = &g->values.a[v];
         int64_t n, i;
@@ -667,28 +826,16 @@ static void emit_weights(cg *c, ec_output *out, bool *used)
         if (n <= 0) ec_buf_printf(&s, " 0");
         for (i = 0; i < n; i++) {
             int per = x->dtype == EC_DT_FLOAT || x->dtype == EC_DT_DOUBLE ? 6 : 12;
-            ec_buf_printf(&s, i % per == 0 ? "\n    " : " ");
+            ec_buf_put(&s, i % per == 0 ? "\n    " : " ", i % per == 0 ? 5 : 1);
             put_elem(c, &s, x, i);
-            if (i + 1 < n) ec_buf_printf(&s, ",");
+            if (i + 1 < n) ec_buf_put(&s, ",", 1);
         }
         ec_buf_printf(&s, "\n};\n\n");
     }
     ec_buf_printf(&h, "\n#endif\n");
     if (nw == 0) ec_buf_printf(&s, "typedef int %s_no_weights; /* ISO C forbids an empty file */\n", c->name);
-    {
-        /* the include, math.h and the alignment macro go before the arrays */
-        ec_buf pre = { 0 };
-        provenance(c, &pre, sname, "the model's constant tensors.");
-        ec_buf_printf(&pre, "#include \"%s\"\n", hname);
-        if (c->need_math) ec_buf_printf(&pre, "#include <math.h> /* INFINITY, NAN */\n");
-        ec_buf_printf(&pre, "\n#if defined(__GNUC__)\n#define EC_WEIGHT_ALIGN __attribute__((aligned(%d)))\n"
-                            "#else\n#define EC_WEIGHT_ALIGN\n#endif\n\n", align);
-        ec_buf_put(&pre, s.s, s.len);
-        ec_free(s.s);
-        s = pre;
-    }
     ec_output_add(out, hname, h.s, h.len);
-    ec_output_add(out, sname, s.s, s.len);
+    ec_output_stream_end(out, sname, &s);
     ec_free(up);
 }
 

@@ -11,6 +11,7 @@
 #ifndef EC_EDGEC_H
 #define EC_EDGEC_H
 
+#include <stdio.h>
 #include "ir.h"
 
 typedef struct ec_bind {
@@ -123,6 +124,7 @@ ec_target *ec_target_load(const char *root, const char *name_or_file);
 
 /* ---- output ------------------------------------------------------------ */
 typedef struct ec_outfile {
+    char *tmp;                      /* streamed: already on disk under this name */
     char *name;                     /* relative to the output directory */
     char *data;
     size_t len;
@@ -130,17 +132,30 @@ typedef struct ec_outfile {
 
 typedef struct ec_output {
     EC_VEC(ec_outfile) files;
+    /* Optional: the directory the output will go to. When set, large files
+     * (the weights of a big model) are streamed to a hidden temporary file in
+     * it while they are generated, instead of being held in memory; they are
+     * renamed with the others by ec_output_write, and removed if edgec fails
+     * before that. */
+    const char *dir;
 } ec_output;
 
-/* A growable string buffer for emitters. */
+/* A growable string buffer for emitters. With fp set (ec_output_stream), the
+ * text goes to that file whenever the buffer grows past 1 MiB. */
 typedef struct ec_buf {
     char *s;
     size_t len, cap;
+    FILE *fp;
 } ec_buf;
 void ec_buf_printf(ec_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ec_buf_put(ec_buf *b, const char *s, size_t n);
 
 void ec_output_add(ec_output *o, const char *name, char *data, size_t len);
+/* Start streaming file `name` into o->dir (returns false, and does nothing,
+ * when o->dir is not set). The buffer's text so far is written first. */
+bool ec_output_stream(ec_output *o, const char *name, ec_buf *b);
+/* Finish a streamed file: flush b and record it in o (instead of ec_output_add). */
+void ec_output_stream_end(ec_output *o, const char *name, ec_buf *b);
 /* Write all files into dir (created if needed). Nothing is written unless
  * everything was generated; fails with a diagnostic on I/O errors. */
 void ec_output_write(const ec_output *o, const char *dir);

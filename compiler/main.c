@@ -385,6 +385,7 @@ int main(int argc, char **argv)
     ec_lower_graph(g, &p);
     if (o.quantize == EC_QUANT_W8 || o.quantize == EC_QUANT_W4) p.wq = &wq;
     ec_plan_memory(&p);
+    out.dir = o.outdir;
     ec_codegen_c(&p, t, &o, &out);
 
     ec_output_write(&out, o.outdir);

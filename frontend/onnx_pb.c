@@ -185,6 +185,191 @@ static ProtobufCMessage *unpack(const ProtobufCMessageDescriptor *d, const uint8
     return m;
 }
 
+/* ---- large models: initializer payloads read straight into place ----------
+ *
+ * protobuf-c copies every bytes field out of the buffer it unpacks, so a
+ * model read whole and then unpacked needs twice its size in memory. For a
+ * model with large weights, the file is walked once with a small wire-format
+ * reader instead: the raw_data of every large graph initializer is read
+ * directly into its own buffer, and only the rest (small) is re-encoded and
+ * handed to protobuf-c; the payloads are attached to the unpacked tensors
+ * afterwards. Peak memory is about the size of the weights. Anything unusual
+ * (a repeated graph or raw_data field, a group, a length past its message)
+ * abandons the walk, and the whole file is read and unpacked as before, so
+ * the diagnostics for malformed files stay those of the plain path. */
+
+#define EC_HOLD_BYTES ((uint64_t)1 << 16)
+
+typedef struct {
+    uint8_t *a;
+    size_t n, cap;
+} bytes_t;
+
+typedef struct {
+    int index;                      /* graph initializer index */
+    void *data;
+    size_t len;
+} held_t;
+
+typedef struct {
+    FILE *f;
+    uint64_t pos;
+    int init_index;
+    EC_VEC(held_t) held;
+} wwalk;
+
+enum { W_MODEL, W_GRAPH, W_TENSOR, W_OTHER };
+
+static void bytes_put(bytes_t *b, const void *p, size_t n)
+{
+    if (b->n + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (b->n + n > cap) cap = ec_mul_size(cap, 2);
+        b->a = ec_realloc(b->a, cap);
+        b->cap = cap;
+    }
+    if (n) memcpy(b->a + b->n, p, n);
+    b->n += n;
+}
+
+static void bytes_varint(bytes_t *b, uint64_t v)
+{
+    uint8_t t[10];
+    size_t n = 0;
+    do {
+        t[n] = (uint8_t)(v & 0x7f);
+        v >>= 7;
+        if (v) t[n] |= 0x80;
+        n++;
+    } while (v);
+    bytes_put(b, t, n);
+}
+
+static bool walk_varint(wwalk *w, uint64_t end, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        int c;
+        if (w->pos >= end || (c = getc(w->f)) == EOF) return false;
+        w->pos++;
+        x |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) { *v = x; return true; }
+    }
+    return false;
+}
+
+static bool walk_copy(wwalk *w, uint64_t n, bytes_t *out)
+{
+    uint8_t chunk[8192];
+    while (n) {
+        size_t k = n < sizeof chunk ? (size_t)n : sizeof chunk;
+        if (fread(chunk, 1, k, w->f) != k) return false;
+        bytes_put(out, chunk, k);
+        w->pos += k;
+        n -= k;
+    }
+    return true;
+}
+
+static bool walk_msg(wwalk *w, uint64_t end, int kind, int depth, bytes_t *out)
+{
+    bool seen_graph = false, seen_raw = false;
+    if (depth > 3) return false;
+    while (w->pos < end) {
+        uint64_t tag, v, field;
+        if (!walk_varint(w, end, &tag)) return false;
+        field = tag >> 3;
+        switch (tag & 7) {
+        case 0:
+            if (!walk_varint(w, end, &v)) return false;
+            bytes_varint(out, tag);
+            bytes_varint(out, v);
+            break;
+        case 1: case 5:
+            bytes_varint(out, tag);
+            if (!walk_copy(w, (tag & 7) == 1 ? 8 : 4, out)) return false;
+            break;
+        case 2: {
+            int sub = W_OTHER;
+            if (!walk_varint(w, end, &v) || v > end - w->pos) return false;
+            if (kind == W_MODEL && field == 7) {
+                if (seen_graph) return false;
+                seen_graph = true;
+                sub = W_GRAPH;
+            } else if (kind == W_GRAPH && field == 5) {
+                sub = W_TENSOR;
+            } else if (kind == W_TENSOR && field == 9) {
+                if (seen_raw) return false;
+                seen_raw = true;
+                if (v >= EC_HOLD_BYTES && v <= SIZE_MAX / 2) {
+                    held_t h;
+                    h.index = w->init_index;
+                    h.len = (size_t)v;
+                    h.data = ec_alloc(h.len);
+                    EC_PUSH(w->held, h);
+                    if (fread(h.data, 1, h.len, w->f) != h.len) return false;
+                    w->pos += v;
+                    break;
+                }
+            }
+            bytes_varint(out, tag);
+            if (sub == W_OTHER) {
+                bytes_varint(out, v);
+                if (!walk_copy(w, v, out)) return false;
+            } else {
+                bytes_t inner = { 0 };
+                bool ok;
+                if (sub == W_TENSOR && w->init_index == INT_MAX) return false;
+                ok = walk_msg(w, w->pos + v, sub, depth + 1, &inner);
+                if (sub == W_TENSOR) w->init_index++;
+                bytes_varint(out, inner.n);
+                bytes_put(out, inner.a, inner.n);
+                ec_free(inner.a);
+                if (!ok) return false;
+            }
+            break;
+        }
+        default:
+            return false;
+        }
+    }
+    return w->pos == end;
+}
+
+/* The model with its large initializer payloads read in place, or NULL when
+ * the walk gave up (the caller then reads the file the plain way). */
+static Onnx__ModelProto *read_model_walk(const char *path, uint64_t size)
+{
+    wwalk w;
+    bytes_t small = { 0 };
+    Onnx__ModelProto *m = NULL;
+    int i;
+    memset(&w, 0, sizeof w);
+    w.f = fopen(path, "rb");
+    if (!w.f) return NULL;
+    if (walk_msg(&w, size, W_MODEL, 0, &small) && getc(w.f) == EOF && small.n) {
+        m = (Onnx__ModelProto *)unpack(&onnx__model_proto__descriptor, small.a, small.n, "ONNX model");
+        for (i = 0; i < w.held.n; i++) {
+            held_t *h = &w.held.a[i];
+            Onnx__TensorProto *tp;
+            if (!m->graph || (size_t)h->index >= m->graph->n_initializer) {
+                ec_free(h->data);
+                continue;
+            }
+            tp = m->graph->initializer[h->index];
+            tp->raw_data.data = h->data;
+            tp->raw_data.len = h->len;
+            tp->has_raw_data = 1;
+        }
+    } else {
+        for (i = 0; i < w.held.n; i++) ec_free(w.held.a[i].data);
+    }
+    fclose(w.f);
+    ec_free(small.a);
+    ec_free(w.held.a);
+    return m;
+}
+
 /* ---- dtypes and dims -------------------------------------------------------- */
 
 /* Bytes per element as stored in ec_tensor.data; 0 for STRING/unknown. */
@@ -945,9 +1130,17 @@ ec_graph *ec_read_onnx(const char *path)
     int64_t opset = 0;
 
     ec_diag_set_file(path);
-    buf = read_file(path, &len);
-    m = (Onnx__ModelProto *)unpack(&onnx__model_proto__descriptor, buf, len, "ONNX model");
-    ec_free(buf);
+    {
+        struct stat st;
+        m = NULL;
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+            m = read_model_walk(path, (uint64_t)st.st_size);
+    }
+    if (!m) {
+        buf = read_file(path, &len);
+        m = (Onnx__ModelProto *)unpack(&onnx__model_proto__descriptor, buf, len, "ONNX model");
+        ec_free(buf);
+    }
     check_versions(m, &opset);
     if (!m->graph) ec_fail("model has no graph");
 

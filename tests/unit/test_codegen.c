@@ -8,6 +8,9 @@
 #include <unistd.h>
 #include "unit.h"
 #include "edgec.h"
+#include "codegen.h"
+#include <dirent.h>
+#include <math.h>
 
 #define EXPECT_FAIL(expr, needle) do { \
         jmp_buf jb; \
@@ -109,6 +112,108 @@ static void test_codegen_basic(void **state)
     /* 0.1f exactly, and the weight symbol is aligned */
     assert_non_null(strstr(w->data, "0x1.99999ap-4f"));
     assert_non_null(strstr(w->data, "aligned(64)"));
+    ec_free_all();
+}
+
+/* The hex-float writer agrees with the C library's "%a" (the reference) on
+ * special values and on a million random doubles and floats. */
+static void test_hexfloat(void **state)
+{
+    static const double special[] = { 0.0, -0.0, 1.0, -1.0, 0.1, 2.0, 0.5, 1e300, -1e-300,
+                                      4.9406564584124654e-324, 2.2250738585072009e-308,
+                                      1.17549435e-38, 1.4e-45, 3.4028234663852886e38 };
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    char a[64], b[64];
+    int i;
+    (void)state;
+    for (i = 0; i < (int)(sizeof special / sizeof special[0]) + 1000000; i++) {
+        double d;
+        size_t n;
+        if (i < (int)(sizeof special / sizeof special[0])) {
+            d = special[i];
+        } else {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            if (i & 1) { float f; uint32_t u = (uint32_t)x; memcpy(&f, &u, 4); d = f; }
+            else memcpy(&d, &x, 8);
+            if (!isfinite(d)) continue;
+        }
+        n = ec_cg_hexfloat(a, d);
+        a[n] = '\0';
+        snprintf(b, sizeof b, "%a", d);
+        if (strcmp(a, b) != 0) fail_msg("hexfloat(%s) gave %s", b, a);
+    }
+}
+
+/* Large weights are streamed to a hidden file in the output directory and
+ * renamed at the end: the result is the same bytes as the in-memory path, and
+ * no temporary file is left. */
+static void test_streamed_weights(void **state)
+{
+    const int64_t n = (5 << 20) / 4 + 7; /* > 4 MiB of floats */
+    char dir[] = "/tmp/edgec-unit-XXXXXX";
+    ec_output mem = { 0 }, disk = { 0 };
+    const ec_outfile *wm;
+    ec_options o = opts();
+    ec_program p1, p2;
+    char *path, *buf;
+    FILE *f;
+    long len;
+    DIR *d;
+    struct dirent *e;
+    int pass;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    for (pass = 0; pass < 2; pass++) {
+        ec_graph *g = ec_graph_new("g");
+        ec_shape s = ec_shape_make(1, &n);
+        ec_tensor *t = ec_alloc(sizeof *t);
+        float *w = ec_alloc((size_t)n * sizeof(float));
+        const char *ni[2] = { "x", "w" }, *no[1] = { "y" };
+        int64_t i;
+        for (i = 0; i < n; i++) w[i] = (float)(i % 1000) * 0.37f - 5.0f;
+        t->dtype = EC_DT_FLOAT;
+        t->shape = s;
+        t->data = w;
+        t->nbytes = (size_t)n * sizeof(float);
+        t->name = ec_strdup("w");
+        ec_add_input(g, "x", EC_DT_FLOAT, &s);
+        ec_add_initializer(g, t);
+        ec_add_node(g, "Add", "", "add", ni, 2, no, 1);
+        ec_add_output(g, "y", EC_DT_UNDEFINED, NULL);
+        if (pass == 0) {
+            compile(g, &p1);
+            ec_codegen_c(&p1, NULL, &o, &mem);
+        } else {
+            compile(g, &p2);
+            disk.dir = dir;
+            ec_codegen_c(&p2, NULL, &o, &disk);
+        }
+    }
+    wm = find_out(&mem, "m_weights.c");
+    assert_non_null(wm);
+    assert_true(wm->len > ((size_t)4 << 20));
+    assert_non_null(find_out(&disk, "m_weights.c")->tmp);
+    ec_output_write(&disk, dir);
+    path = ec_fmt("%s/m_weights.c", dir);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    assert_int_equal((size_t)len, wm->len);
+    buf = ec_alloc((size_t)len);
+    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    assert_memory_equal(buf, wm->data, wm->len);
+    d = opendir(dir);
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL) {
+        char *q = ec_fmt("%s/%s", dir, e->d_name);
+        if (strstr(e->d_name, ".tmp")) fail_msg("temporary file '%s' left behind", e->d_name);
+        if (e->d_name[0] != '.') remove(q);
+    }
+    closedir(d);
+    rmdir(dir);
     ec_free_all();
 }
 
@@ -263,6 +368,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_codegen_basic),
+        cmocka_unit_test(test_hexfloat),
+        cmocka_unit_test(test_streamed_weights),
         cmocka_unit_test(test_name_clash),
         cmocka_unit_test(test_reserved_names),
         cmocka_unit_test(test_budget),

@@ -608,6 +608,120 @@ static void test_tensor_pb(void **state)
     EXPECT_FAIL(ec_read_tensor_pb(ec_fmt("%s/junk.pb", tmpdir)), "not a valid ONNX tensor (protobuf parse failed)");
 }
 
+/* Large initializers (raw_data >= 64 KiB) are read straight into place by
+ * the wire walk: the data, the small initializers around them and their
+ * order must come out as written; a truncated file and a tensor with two
+ * raw_data fields fall back to the plain reader (same diagnostics, protobuf's
+ * last-one-wins rule). */
+static void test_large_initializers(void **state)
+{
+    const size_t n = 40000; /* 160000 bytes */
+    int64_t d1 = (int64_t)n, d6[2] = { 2, 3 };
+    float *big = ec_alloc(n * sizeof(float)), small[6] = { 1, 2, 3, 4, 5, 6 };
+    Onnx__TensorProto *a = tensor("A", EC_DT_FLOAT, 1, &d1), *w = tensor("W", EC_DT_FLOAT, 2, d6);
+    Onnx__TensorProto *c = tensor("C", EC_DT_FLOAT, 1, &d1);
+    mb *b;
+    ec_graph *g;
+    const char *path;
+    uint8_t *buf;
+    size_t len, i;
+    FILE *f;
+    (void)state;
+    for (i = 0; i < n; i++) big[i] = (float)i * 0.25f - 7.0f;
+    set_raw(a, big, n * sizeof(float));
+    set_raw(w, small, sizeof small);
+    for (i = 0; i < n; i++) big[i] = -(float)i;
+    set_raw(c, big, n * sizeof(float));
+    b = add_model(w);
+    b->g.initializer[b->g.n_initializer++] = a;
+    b->g.initializer[b->g.n_initializer++] = c;
+    path = write_model(b, "large.onnx");
+    g = ec_read_onnx(path);
+    assert_memory_equal(val(g, "W")->data, small, sizeof small);
+    assert_int_equal(val(g, "A")->nbytes, n * sizeof(float));
+    for (i = 0; i < n; i++) {
+        float x, y;
+        memcpy(&x, (const uint8_t *)val(g, "A")->data + i * 4, 4);
+        memcpy(&y, (const uint8_t *)val(g, "C")->data + i * 4, 4);
+        if (x != (float)i * 0.25f - 7.0f || y != -(float)i) fail_msg("element %zu differs", i);
+    }
+
+    /* truncated in the middle of A's payload: the plain reader's message */
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = ec_alloc(len);
+    assert_int_equal(fread(buf, 1, len, f), len);
+    fclose(f);
+    write_bytes(path, buf, len - n * 2);
+    EXPECT_FAIL(ec_read_onnx(path), "not a valid ONNX model (protobuf parse failed)");
+
+    /* A's TensorProto followed by a second raw_data field (24 bytes for [2,3]
+     * after the dims are changed): protobuf keeps the last one */
+    {
+        Onnx__TensorProto *t2 = tensor("A", EC_DT_FLOAT, 2, d6);
+        mb *b2;
+        set_raw(t2, big, n * sizeof(float));
+        /* the same tensor with raw_data given twice, packed by hand */
+        {
+            Onnx__TensorProto only_dims = *t2;
+            size_t tn, k = 0;
+            uint8_t *tb, *tensor_bytes;
+            only_dims.has_raw_data = 0;
+            tn = protobuf_c_message_get_packed_size(&only_dims.base);
+            tb = ec_alloc(tn);
+            protobuf_c_message_pack(&only_dims.base, tb);
+            tensor_bytes = ec_alloc(tn + n * 4 + 64);
+            memcpy(tensor_bytes, tb, tn);
+            k = tn;
+            /* field 9, wire type 2: big raw_data, then 24 bytes */
+            tensor_bytes[k++] = 0x4a;
+            { size_t v = n * 4; while (v >= 0x80) { tensor_bytes[k++] = (uint8_t)(v | 0x80); v >>= 7; } tensor_bytes[k++] = (uint8_t)v; }
+            memcpy(tensor_bytes + k, big, n * 4);
+            k += n * 4;
+            tensor_bytes[k++] = 0x4a;
+            tensor_bytes[k++] = 24;
+            memcpy(tensor_bytes + k, small, 24);
+            k += 24;
+            t2 = onnx__tensor_proto__unpack(NULL, k, tensor_bytes);
+            assert_non_null(t2);
+            assert_int_equal(t2->raw_data.len, 24);
+            b2 = add_model(NULL);
+            /* the walk sees the hand-packed bytes only if we write them: splice
+             * the TensorProto bytes in as graph field 5 */
+            {
+                size_t gn = protobuf_c_message_get_packed_size(&b2->g.base), mn, q = 0, v;
+                uint8_t *gb = ec_alloc(gn + k + 16), *mbytes;
+                Onnx__ModelProto mm = b2->m;
+                protobuf_c_message_pack(&b2->g.base, gb);
+                gb[gn++] = 0x2a; /* field 5, wire type 2 */
+                v = k;
+                while (v >= 0x80) { gb[gn++] = (uint8_t)(v | 0x80); v >>= 7; }
+                gb[gn++] = (uint8_t)v;
+                memcpy(gb + gn, tensor_bytes, k);
+                gn += k;
+                mm.graph = NULL;
+                mn = protobuf_c_message_get_packed_size(&mm.base);
+                mbytes = ec_alloc(mn + gn + 16);
+                protobuf_c_message_pack(&mm.base, mbytes);
+                q = mn;
+                mbytes[q++] = 0x3a; /* field 7, wire type 2 */
+                v = gn;
+                while (v >= 0x80) { mbytes[q++] = (uint8_t)(v | 0x80); v >>= 7; }
+                mbytes[q++] = (uint8_t)v;
+                memcpy(mbytes + q, gb, gn);
+                q += gn;
+                write_bytes(path, mbytes, q);
+            }
+            onnx__tensor_proto__free_unpacked(t2, NULL);
+            g = ec_read_onnx(path);
+            assert_memory_equal(val(g, "A")->data, small, sizeof small);
+        }
+    }
+}
+
 static void test_file_errors(void **state)
 {
     (void)state;
@@ -828,6 +942,7 @@ int main(void)
         cmocka_unit_test(test_ir3_input_initializers),
         cmocka_unit_test(test_node_index_and_domain),
         cmocka_unit_test(test_tensor_pb),
+        cmocka_unit_test(test_large_initializers),
         cmocka_unit_test(test_file_errors),
         cmocka_unit_test(test_version_errors),
         cmocka_unit_test(test_tensor_errors),
