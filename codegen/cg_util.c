@@ -153,7 +153,7 @@ int64_t ec_cg_weights_bytes(const ec_program *p)
     return total;
 }
 
-void ec_cg_check_budget(const ec_program *p, const ec_target *t)
+void ec_cg_check_budget(const ec_program *p, const ec_target *t, bool weights_in_flash)
 {
     int64_t w;
     if (!t) return;
@@ -162,7 +162,7 @@ void ec_cg_check_budget(const ec_program *p, const ec_target *t)
                 "(lower bound for this schedule: %lld)",
                 (long long)p->arena_bytes, t->name, (long long)t->ram_bytes, (long long)p->lower_bound);
     w = ec_cg_weights_bytes(p);
-    if (t->flash_bytes > 0 && w > t->flash_bytes)
+    if (weights_in_flash && t->flash_bytes > 0 && w > t->flash_bytes)
         ec_fail("the model needs %lld bytes of weights (flash) but target '%s' has %lld",
                 (long long)w, t->name, (long long)t->flash_bytes);
 }

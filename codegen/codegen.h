@@ -26,7 +26,7 @@ int64_t ec_cg_weights_bytes(const ec_program *p);
 /* Marks (used[v] = true) every constant the generated code holds. */
 void ec_cg_used_consts(const ec_program *p, bool *used);
 /* Fails with the figures when the model does not fit the target's RAM or flash. */
-void ec_cg_check_budget(const ec_program *p, const ec_target *t);
+void ec_cg_check_budget(const ec_program *p, const ec_target *t, bool weights_in_flash);
 
 /* A finite double as C99 hex-float text, exactly as glibc's "%a" prints it
  * (no terminating NUL); returns the length (at most 24). */

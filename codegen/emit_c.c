@@ -370,11 +370,22 @@ static void put_type_shape(ec_buf *b, const ec_value *v)
     ec_buf_printf(b, "%s%s", ec_dtype_name(v->dtype), ec_shape_str(&v->shape, sh, sizeof sh));
 }
 
+static char *upper(const char *s);
+
 /* ---- pointers ---------------------------------------------------------- */
 
 static char *weight_sym(const cg *c, int w)
 {
     return ec_fmt("%s_w%d", c->name, c->weight[w]);
+}
+
+/* With --weights-file: the weight as a typed pointer into the caller's blob. */
+static char *weight_blob_expr(const cg *c, int w, ec_dtype as)
+{
+    char *up = upper(c->name);
+    char *e = ec_fmt("(const %s *)(W + %s_W%d_OFFSET)", ec_dtype_ctype(as), up, c->weight[w]);
+    ec_free(up);
+    return e;
 }
 
 /* The C expression for tensor v as an argument (written: OUT). */
@@ -386,6 +397,7 @@ static char *tensor_expr(cg *c, int v, bool out)
     if (!out && x->is_input) { c->param_used[v] = true; return ec_strdup(c->param[v]); }
     if (!out && (w = ec_cg_const_of(g, v)) >= 0) {
         if (c->weight[w] < 0) ec_fail("internal error: constant '%s' has no weight symbol", g->values.a[w].name);
+        if (c->o && c->o->weights_file) return weight_blob_expr(c, w, x->dtype);
         if (g->values.a[w].dtype != x->dtype)
             return ec_fmt("(const %s *)%s_w%d", ec_dtype_ctype(x->dtype), c->name, c->weight[w]);
         return weight_sym(c, w);
@@ -839,6 +851,161 @@ static void emit_weights(cg *c, ec_output *out, bool *used)
     ec_free(up);
 }
 
+/* FNV-1a, 32 bits: the checksum NAME_weights_check recomputes on the device. */
+static uint32_t fnv1a(uint32_t h, const unsigned char *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+#define EC_WBIN_HEADER 64
+
+/* --weights-file: NAME_weights.bin holds the constants, each at an offset
+ * aligned to 64 bytes after a 64-byte header (magic "EDGECWTS", format 1,
+ * tensor count, data bytes, FNV-1a of the data); NAME_weights.h gives every
+ * offset. The generated code reads them through the blob pointer the caller
+ * passes to NAME_run. */
+static void emit_weights_bin(cg *c, ec_output *out, bool *used)
+{
+    const ec_graph *g = c->g;
+    ec_buf h = { 0 }, s = { 0 };
+    char *up = upper(c->name);
+    char *hname = ec_fmt("%s_weights.h", c->name), *bname = ec_fmt("%s_weights.bin", c->name);
+    unsigned char hdr[EC_WBIN_HEADER];
+    static const unsigned char zeros[64];
+    int v, nw = 0;
+    int64_t off = EC_WBIN_HEADER, total;
+    uint32_t sum = 2166136261u, u32;
+    uint64_t u64;
+
+    provenance(c, &h, hname, "offsets of the model's constant tensors in the weights file (internal).");
+    ec_buf_printf(&h, "#ifndef %s_WEIGHTS_H\n#define %s_WEIGHTS_H\n\n", up, up);
+    for (v = 0; v < g->values.n; v++) {
+        const ec_value *x = &g->values.a[v];
+        int64_t nb;
+        if (!used[v]) continue;
+        nb = ec_cg_value_bytes(g, v);
+        if (x->nbytes < (size_t)nb)
+            ec_fail("constant '%s' holds %zu bytes, its shape needs %lld", x->name, x->nbytes, (long long)nb);
+        c->weight[v] = nw++;
+        ec_buf_printf(&h, "#define %s_W%d_OFFSET %lldu /* '", up, c->weight[v], (long long)off);
+        put_comment_text(&h, x->name);
+        ec_buf_printf(&h, "' ");
+        put_type_shape(&h, x);
+        ec_buf_printf(&h, ", %lld bytes */\n", (long long)nb);
+        off += (nb + 63) / 64 * 64;
+    }
+    total = off;
+    /* the data section's checksum first: the header carries it */
+    for (v = 0; v < g->values.n; v++) {
+        int64_t nb;
+        if (!used[v]) continue;
+        nb = ec_cg_value_bytes(g, v);
+        sum = fnv1a(sum, g->values.a[v].data, (size_t)nb);
+        sum = fnv1a(sum, zeros, (size_t)((nb + 63) / 64 * 64 - nb));
+    }
+    ec_buf_printf(&h, "\n/* FNV-1a (32 bits) of the bytes after the header */\n#define %s_WEIGHTS_FNV1A 0x%08lxu\n\n#endif\n",
+                  up, (unsigned long)sum);
+    memset(hdr, 0, sizeof hdr);
+    memcpy(hdr, "EDGECWTS", 8);
+    u32 = 1;
+    memcpy(hdr + 8, &u32, 4);
+    u32 = (uint32_t)nw;
+    memcpy(hdr + 12, &u32, 4);
+    u64 = (uint64_t)(total - EC_WBIN_HEADER);
+    memcpy(hdr + 16, &u64, 8);
+    memcpy(hdr + 24, &sum, 4);
+    ec_buf_put(&s, (const char *)hdr, sizeof hdr);
+    if (total > EC_STREAM_WEIGHT_BYTES) ec_output_stream(out, bname, &s);
+    for (v = 0; v < g->values.n; v++) {
+        int64_t nb;
+        if (!used[v]) continue;
+        nb = ec_cg_value_bytes(g, v);
+        ec_buf_put(&s, g->values.a[v].data, (size_t)nb);
+        ec_buf_put(&s, (const char *)zeros, (size_t)((nb + 63) / 64 * 64 - nb));
+    }
+    ec_output_add(out, hname, h.s, h.len);
+    ec_output_stream_end(out, bname, &s);
+    ec_free(up);
+}
+
+static bool used_any(const bool *used, int n)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        if (used[i]) return true;
+    return false;
+}
+
+static int64_t weights_file_bytes(const ec_program *p, const bool *used)
+{
+    int64_t off = EC_WBIN_HEADER;
+    int v;
+    for (v = 0; v < p->g->values.n; v++)
+        if (used[v]) off += (ec_cg_value_bytes(p->g, v) + 63) / 64 * 64;
+    return off;
+}
+
+/* The weights-file checker and the POSIX loader (--weights-file). */
+static void emit_weights_check(cg *c, ec_buf *src)
+{
+    char *up = upper(c->name);
+    ec_buf_printf(src,
+        "\n/* Checks a weights blob before the first %s_run: 0 if it is %s_weights.bin\n"
+        " * as generated, -1 if misaligned (64 bytes needed), -2 if the size differs,\n"
+        " * -3 if the header differs (another model, format or byte order), -4 if the\n"
+        " * data's checksum differs. */\n"
+        "int %s_weights_check(const void *weights, size_t len)\n{\n"
+        "    const unsigned char *W = (const unsigned char *)weights;\n"
+        "    uint32_t h = 2166136261u, stored, one;\n"
+        "    uint64_t bytes;\n"
+        "    size_t i;\n"
+        "    if (!W || ((uintptr_t)W & 63u) != 0) return -1;\n"
+        "    if (len != (size_t)%s_WEIGHTS_BYTES) return -2;\n"
+        "    memcpy(&one, W + 8, 4);\n"
+        "    memcpy(&bytes, W + 16, 8);\n"
+        "    memcpy(&stored, W + 24, 4);\n"
+        "    if (memcmp(W, \"EDGECWTS\", 8) != 0 || one != 1u || bytes != (uint64_t)(%s_WEIGHTS_BYTES - 64u) ||\n"
+        "        stored != %s_WEIGHTS_FNV1A)\n"
+        "        return -3;\n"
+        "    for (i = 64; i < len; i++) h = (h ^ W[i]) * 16777619u;\n"
+        "    return h == %s_WEIGHTS_FNV1A ? 0 : -4;\n}\n",
+        c->name, c->name, c->name, up, up, up, up);
+    ec_free(up);
+}
+
+static void emit_weights_loader(cg *c, ec_output *out)
+{
+    ec_buf s = { 0 };
+    char *fname = ec_fmt("%s_weights_posix.c", c->name);
+    provenance(c, &s, fname, "a loader for the weights file on POSIX systems (Linux-class devices).");
+    ec_buf_printf(&s,
+        "#define _POSIX_C_SOURCE 200809L\n"
+        "#include <fcntl.h>\n#include <sys/mman.h>\n#include <sys/stat.h>\n#include <unistd.h>\n"
+        "#include \"%s.h\"\n\n"
+        "/* Maps PATH read-only and checks it with %s_weights_check. Returns the\n"
+        " * blob for %s_run (page-aligned) and its length in *len, or NULL with\n"
+        " * *err set: -1..-4 as %s_weights_check, -5 if the file cannot be opened\n"
+        " * or mapped. Release it with %s_weights_unmap. */\n"
+        "const void *%s_weights_map(const char *path, size_t *len, int *err)\n{\n"
+        "    struct stat st;\n    void *p;\n    int fd = open(path, O_RDONLY), rc;\n"
+        "    *err = -5;\n"
+        "    if (fd < 0) return NULL;\n"
+        "    if (fstat(fd, &st) != 0 || st.st_size <= 0) {\n        close(fd);\n        return NULL;\n    }\n"
+        "    p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);\n"
+        "    close(fd);\n"
+        "    if (p == MAP_FAILED) return NULL;\n"
+        "    rc = %s_weights_check(p, (size_t)st.st_size);\n"
+        "    if (rc != 0) {\n        munmap(p, (size_t)st.st_size);\n        *err = rc;\n        return NULL;\n    }\n"
+        "    *len = (size_t)st.st_size;\n    *err = 0;\n    return p;\n}\n\n"
+        "void %s_weights_unmap(const void *weights, size_t len)\n{\n"
+        "    if (weights) munmap((void *)(uintptr_t)weights, len);\n}\n",
+        c->name, c->name, c->name, c->name, c->name, c->name, c->name, c->name);
+    ec_output_add(out, fname, s.s, s.len);
+    ec_free(fname);
+}
+
 void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, ec_output *out)
 {
     const ec_graph *g = p->g;
@@ -858,7 +1025,7 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
     check_ident(c.name);
     if (t && t->alignment > 64)
         ec_fail("target '%s' asks for %d-byte alignment; the planner aligns to 64", t->name, t->alignment);
-    ec_cg_check_budget(p, t);
+    ec_cg_check_budget(p, t, !(o && o->weights_file));
     c.param = ec_alloc(sizeof(char *) * (size_t)(nv + 1));
     c.param_used = ec_alloc(sizeof(bool) * (size_t)(nv + 1));
     c.weight = ec_alloc(sizeof(int) * (size_t)(nv + 1));
@@ -869,11 +1036,13 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
     /* weights first: symbols are numbered in value order */
     used = ec_alloc(sizeof(bool) * (size_t)(nv + 1));
     ec_cg_used_consts(p, used);
-    emit_weights(&c, out, used);
+    if (o && o->weights_file) emit_weights_bin(&c, out, used);
+    else emit_weights(&c, out, used);
     c.need_math = false;
 
     /* the signature */
     ec_buf_printf(&sig, "int %s_run(void *arena", c.name);
+    if (o && o->weights_file) ec_buf_printf(&sig, ", const void *weights");
     for (i = 0; i < g->inputs.n; i++) {
         int v = g->inputs.a[i];
         ec_buf_printf(&sig, ", const %s *%s", ec_dtype_ctype(g->values.a[v].dtype), c.param[v]);
@@ -928,7 +1097,16 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
     for (i = 0; i < hdrs.n; i++) ec_buf_printf(&src, "#include \"%s\"\n", hdrs.a[i]);
     ec_buf_printf(&src, "#include \"%s_weights.h\"\n", c.name);
     if (c.need_math) ec_buf_printf(&src, "#include <math.h> /* INFINITY, NAN */\n");
+    if (o && o->weights_file) {
+        ec_buf_printf(&src, "#include <string.h> /* memcmp, memcpy */\n");
+        emit_weights_check(&c, &src);
+        emit_weights_loader(&c, out);
+    }
     ec_buf_printf(&src, "\n%s\n{\n", sig.s);
+    if (o && o->weights_file) {
+        if (used_any(used, nv)) ec_buf_printf(&src, "    const unsigned char *W = (const unsigned char *)weights;\n");
+        else ec_buf_printf(&src, "    (void)weights; /* the model has no constants */\n");
+    }
     if (c.uses_arena) ec_buf_printf(&src, "    unsigned char *A = (unsigned char *)arena;\n");
     else ec_buf_printf(&src, "    (void)arena; /* every tensor is an input, an output or a constant */\n");
     for (i = 0; i < g->inputs.n; i++)
@@ -942,7 +1120,8 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
         int64_t ab = p->arena_bytes > 0 ? p->arena_bytes : 64;
         bool any_note = false;
         provenance(&c, &h, hn, "the interface of the generated model.");
-        ec_buf_printf(&h, "#ifndef %s_H\n#define %s_H\n\n#include <stdbool.h>\n#include <stdint.h>\n\n", up, up);
+        ec_buf_printf(&h, "#ifndef %s_H\n#define %s_H\n\n#include <stdbool.h>\n%s#include <stdint.h>\n\n", up, up,
+                      o && o->weights_file ? "#include <stddef.h>\n" : "");
         ec_buf_printf(&h, "/* Bytes of working memory %s_run needs. The arena must be aligned to\n"
                           " * 64 bytes, e.g. static unsigned char arena[%s_ARENA_BYTES]\n"
                           " * __attribute__((aligned(64))); its contents need no initialization. */\n",
@@ -975,7 +1154,23 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
                 ec_buf_printf(&h, "\n");
             }
         }
-        ec_buf_printf(&h, " */\n%s;\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n", sig.s);
+        if (o && o->weights_file) {
+            ec_buf_printf(&h, " * weights: the contents of %s_weights.bin (%s_WEIGHTS_BYTES bytes, aligned to\n"
+                              " * 64 bytes), e.g. from %s_weights_map; check it once with %s_weights_check.\n",
+                          c.name, up, c.name, c.name);
+        }
+        ec_buf_printf(&h, " */\n%s;\n\n", sig.s);
+        if (o && o->weights_file) {
+            ec_buf_printf(&h, "/* Size and checksum of the weights file this code was generated with. */\n"
+                              "#define %s_WEIGHTS_BYTES %lldu\n\n", up, (long long)weights_file_bytes(p, used));
+            ec_buf_printf(&h, "/* 0 if WEIGHTS (LEN bytes) is %s_weights.bin as generated, else < 0 (see %s.c). */\n"
+                              "int %s_weights_check(const void *weights, size_t len);\n\n", c.name, c.name, c.name);
+            ec_buf_printf(&h, "/* POSIX loader (%s_weights_posix.c; Linux-class devices): maps the file\n"
+                              " * read-only and checks it; NULL and *err < 0 on failure. */\n"
+                              "const void *%s_weights_map(const char *path, size_t *len, int *err);\n"
+                              "void %s_weights_unmap(const void *weights, size_t len);\n\n", c.name, c.name, c.name);
+        }
+        ec_buf_printf(&h, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
         ec_output_add(out, hn, h.s, h.len);
         ec_free(hn);
     }

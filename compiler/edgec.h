@@ -42,6 +42,7 @@ typedef struct ec_options {
     EC_VEC(ec_seqopt) seqs;         /* --seq */
     EC_VEC(ec_optopt) opts;         /* --optional */
     bool report;
+    bool weights_file;              /* --weights-file: NAME_weights.bin + loader */
     const char *report_json;
     ec_quant_mode quantize;         /* --quantize */
     int quant_block;                /* --block: weights per block (w8/w4), default 32 */

@@ -41,6 +41,10 @@ static const char usage[] =
     "                           int8 or int4 with a float16 scale per block\n"
     "                           (activations stay float; see docs/KERNELS.md)\n"
     "  --block N                weights per block for w8/w4, even, 2..4096 (default 32)\n"
+    "  --weights-file           put the constants in DIR/NAME_weights.bin (loaded at\n"
+    "                           run time, e.g. with NAME_weights_map from\n"
+    "                           NAME_weights_posix.c) instead of NAME_weights.c;\n"
+    "                           NAME_run then takes the blob after the arena\n"
     "  --emit-ir                print the IR in the ONNX text syntax to stdout (shapes\n"
     "                           and dtypes as value infos) and stop; -o is not needed\n"
     "                           and nothing is written\n"
@@ -290,6 +294,8 @@ static void parse_args(int argc, char **argv, ec_options *o)
             EC_PUSH(o->opts, oo);
         } else if (!strcmp(a, "--report")) {
             o->report = true;
+        } else if (!strcmp(a, "--weights-file")) {
+            o->weights_file = true;
         } else if (!strcmp(a, "--report-json")) {
             NEED_ARG();
             o->report_json = argv[++i];

@@ -86,3 +86,9 @@ check-wquant: $(B)/edgec
 	$(CONF_PYTHON) tests/wquant/run.py --edgec $(B)/edgec
 .PHONY: check-wquant
 test: check-wquant
+# --weights-file: samples/mlp with its constants in a .bin mapped by the generated POSIX
+# loader, under ASan/UBSan; a corrupted, truncated or foreign file is rejected.
+check-weights-file: $(B)/edgec
+	@bash tests/weights_file/run.sh $(B)/edgec $(B)/check-weights-file
+.PHONY: check-weights-file
+test: check-weights-file

@@ -4,6 +4,10 @@
  *   build/edgec samples/mlp/mlp.onnx -o build/demo/mlp --name mlp
  *   cc -std=c99 -I build/demo/mlp -I samples/mlp <every .c in build/demo/mlp> samples/mlp/main.c -lm
  *
+ * Built with -DWEIGHTS_FILE (and edgec --weights-file), it takes the path of
+ * mlp_weights.bin as its argument and maps it with mlp_weights_map; a file that
+ * fails mlp_weights_check is reported ("weights file rejected: error N") with exit 3.
+ *
  * Exits 0 when every logit is within TOLERANCE of PyTorch's and the generated code returned 0
  * for every input; 1 otherwise. (`make demo` does all of this.)
  */
@@ -35,11 +39,35 @@ static int argmax(const float *v, int n)
     return best;
 }
 
-int main(void)
+#ifdef WEIGHTS_FILE
+static const void *weights;
+#define RUN(arena, in, out) mlp_run((arena), weights, (in), (out))
+#else
+#define RUN(arena, in, out) mlp_run((arena), (in), (out))
+#endif
+
+int main(int argc, char **argv)
 {
     void *arena = aligned_arena();
     double worst = 0.0;
     int i, j, failed_runs = 0, agree = 0;
+#ifdef WEIGHTS_FILE
+    size_t wlen = 0;
+    int err = 0;
+    if (argc != 2) {
+        printf("usage: %s mlp_weights.bin\n", argv[0]);
+        return 2;
+    }
+    weights = mlp_weights_map(argv[1], &wlen, &err);
+    if (!weights) {
+        printf("weights file rejected: error %d\n", err);
+        return 3;
+    }
+    printf("weights: %s, %lu bytes, checked\n", argv[1], (unsigned long)wlen);
+#else
+    (void)argc;
+    (void)argv;
+#endif
 
     printf("mlp: %d test inputs, arena %ld bytes (64-byte aligned: %s)\n", REF_N,
            (long)MLP_ARENA_BYTES, ((uintptr_t)arena % 64 == 0) ? "yes" : "no");
@@ -47,7 +75,7 @@ int main(void)
     for (i = 0; i < REF_N; i++) {
         float logits[REF_OUT];
         double diff = 0.0;
-        int rc = mlp_run(arena, ref_input[i], logits);
+        int rc = RUN(arena, ref_input[i], logits);
         if (rc != 0) {
             printf("  %d  mlp_run returned %d\n", i, rc);
             failed_runs++;
@@ -75,5 +103,8 @@ int main(void)
         return 1;
     }
     printf("OK\n");
+#ifdef WEIGHTS_FILE
+    mlp_weights_unmap(weights, wlen);
+#endif
     return 0;
 }
