@@ -71,6 +71,131 @@ static bool foldable(ec_graph *g, int i, const ec_opdef *d)
  * is looked at again. */
 bool ec_if_expand(ec_graph *g, int node);
 
+/* ---- float16 and bfloat16 through float32 --------------------------------
+ *
+ * Most nn, reduce and linear-algebra kernels exist for float32 only. Such an
+ * op with float16 or bfloat16 inputs computes in float32: a Cast to float is
+ * inserted before it for each such input and a Cast back after it for each
+ * float output that has the input's type in the ONNX spec. This is what CPUs
+ * without half-precision arithmetic do anyway, the casts are exact for the
+ * inputs, and the generated code names them (node 'x/to_float'). */
+
+static const char *const f32_only_ops[] = {
+    "ArgMax", "ArgMin", "AveragePool", "BatchNormalization", "Conv", "ConvTranspose",
+    "CumSum", "Einsum", "Gemm", "GlobalAveragePool", "GlobalLpPool", "GlobalMaxPool",
+    "Hardmax", "InstanceNormalization", "LRN", "LayerNormalization", "LogSoftmax",
+    "LpNormalization", "LpPool", "MatMul", "MaxPool", "MeanVarianceNormalization",
+    "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceMax", "ReduceMean",
+    "ReduceMin", "ReduceProd", "ReduceSum", "ReduceSumSquare", "Softmax", "TopK",
+};
+
+static bool is_half(ec_dtype t) { return t == EC_DT_FLOAT16 || t == EC_DT_BFLOAT16; }
+
+static bool f32_only(const ec_node *n)
+{
+    size_t k;
+    if (n->domain[0] && strcmp(n->domain, "ai.onnx") != 0) return false;
+    for (k = 0; k < sizeof f32_only_ops / sizeof f32_only_ops[0]; k++)
+        if (!strcmp(n->op, f32_only_ops[k])) return true;
+    return false;
+}
+
+static ec_node cast_node(const ec_node *like, const char *name, int in, int out, ec_dtype to)
+{
+    ec_node c;
+    memset(&c, 0, sizeof c);
+    c.name = ec_fmt("%s/%s", like->name[0] ? like->name : like->op, name);
+    c.op = ec_strdup("Cast");
+    c.domain = ec_strdup("");
+    c.index = like->index;
+    c.nin = c.nout = 1;
+    c.in = ec_alloc(sizeof(int));
+    c.out = ec_alloc(sizeof(int));
+    c.in[0] = in;
+    c.out[0] = out;
+    c.attrs = ec_alloc(sizeof(ec_attr));
+    c.nattrs = 1;
+    c.attrs[0].name = ec_strdup("to");
+    c.attrs[0].type = EC_ATTR_INT;
+    c.attrs[0].i = to;
+    return c;
+}
+
+/* Insert nodes before index `at`, keeping producers right. */
+static void insert_nodes(ec_graph *g, int at, const ec_node *add, int nadd)
+{
+    int n = g->nodes.n, i, k;
+    for (i = 0; i < nadd; i++) EC_PUSH(g->nodes, add[i]);
+    memmove(g->nodes.a + at + nadd, g->nodes.a + at, sizeof(ec_node) * (size_t)(n - at));
+    memcpy(g->nodes.a + at, add, sizeof(ec_node) * (size_t)nadd);
+    for (i = at; i < g->nodes.n; i++)
+        for (k = 0; k < g->nodes.a[i].nout; k++)
+            if (g->nodes.a[i].out[k] >= 0) g->values.a[g->nodes.a[i].out[k]].producer = i;
+}
+
+/* Casts to float before node i for its half inputs; true if it inserted any
+ * (node i then moved). */
+static bool widen_inputs(ec_graph *g, int i)
+{
+    ec_node *n = &g->nodes.a[i];
+    EC_VEC(ec_node) add = { 0 };
+    int k;
+    if (n->widened_from || !f32_only(n)) return false;
+    for (k = 0; k < n->nin; k++) {
+        int v = n->in[k], w;
+        char *hint;
+        if (v < 0 || !is_half(g->values.a[v].dtype)) continue;
+        if (!n->widened_from) n->widened_from = g->values.a[v].dtype;
+        hint = ec_fmt("%s/float", g->values.a[v].name);
+        w = ec_value_new(g, hint);
+        ec_free(hint);
+        n = &g->nodes.a[i];
+        EC_PUSH(add, cast_node(n, ec_fmt("in%d_to_float", k), v, w, EC_DT_FLOAT));
+        n->in[k] = w;
+    }
+    if (!add.n) return false;
+    insert_nodes(g, i, add.a, add.n);
+    ec_free(add.a);
+    return true;
+}
+
+/* Does output k of a widened node have input 0's type (T) in the spec? */
+static bool output_follows_input(const ec_node *n, int k)
+{
+    if (!strcmp(n->op, "LayerNormalization")) return k == 0;      /* Mean, InvStdDev: U */
+    if (!strcmp(n->op, "BatchNormalization")) return k == 0;      /* running stats: T2 */
+    return true;
+}
+
+/* After node i (widened) was inferred: its float outputs that follow T get a
+ * float value of their own and a Cast back to the half type after the node. */
+static void narrow_outputs(ec_graph *g, int i)
+{
+    EC_VEC(ec_node) add = { 0 };
+    int k;
+    for (k = 0; k < g->nodes.a[i].nout; k++) {
+        ec_node *n = &g->nodes.a[i];
+        int v = n->out[k], w;
+        ec_value *x;
+        char *hint;
+        if (v < 0 || g->values.a[v].dtype != EC_DT_FLOAT || !output_follows_input(n, k)) continue;
+        hint = ec_fmt("%s/float", g->values.a[v].name);
+        w = ec_value_new(g, hint);
+        ec_free(hint);
+        n = &g->nodes.a[i];
+        x = &g->values.a[w];
+        x->dtype = EC_DT_FLOAT;
+        x->shape = g->values.a[v].shape;
+        x->producer = i;
+        g->values.a[v].dtype = n->widened_from;
+        n->out[k] = w;
+        EC_PUSH(add, cast_node(n, ec_fmt("out%d_to_%s", k, ec_dtype_name(n->widened_from)), w, v,
+                               n->widened_from));
+    }
+    if (add.n) insert_nodes(g, i + 1, add.a, add.n);
+    ec_free(add.a);
+}
+
 void ec_infer_and_fold(ec_graph *g)
 {
     int i, k;
@@ -84,6 +209,7 @@ void ec_infer_and_fold(ec_graph *g)
         if (n->dead) continue;
         if (ec_if_expand(g, i)) { i--; continue; }
         if (ec_seq_expand(g, i)) { i--; continue; }
+        if (widen_inputs(g, i)) { i--; continue; }
         d = ec_op_find(n->op, n->domain);
         if (!d) ec_fail_node(g, i, "unsupported op");
         for (k = 0; k < n->nin; k++) {
@@ -100,6 +226,7 @@ void ec_infer_and_fold(ec_graph *g)
             if (v && (v->dtype == EC_DT_UNDEFINED || v->shape.rank < 0))
                 ec_fail_node(g, i, "internal: output %d ('%s') was not inferred", k, v->name);
         }
+        if (n->widened_from) narrow_outputs(g, i);
         if (foldable(g, i, d)) ec_interp_node(g, i);
     }
     /* Graph outputs declared with a type must agree with what was inferred. */

@@ -168,6 +168,8 @@ typedef struct ec_node {
     int *out; int nout;             /* value ids; -1 for an omitted optional output */
     ec_attr *attrs; int nattrs;
     bool dead;                      /* removed by a pass */
+    ec_dtype widened_from;          /* infer.c: float16/bfloat16 inputs were cast to
+                                     * float for this node (0: not widened) */
 } ec_node;
 
 typedef struct ec_graph {

@@ -92,3 +92,14 @@ check-weights-file: $(B)/edgec
 	@bash tests/weights_file/run.sh $(B)/edgec $(B)/check-weights-file
 .PHONY: check-weights-file
 test: check-weights-file
+
+# float16 through the float32-only kernels (ir/infer.c widening): one-node models with
+# float16 inputs, expected outputs computed with numpy (tests/f16/make_cases.py), run by
+# the conformance runner (ASan/UBSan, same tolerance).
+check-f16: $(B)/edgec
+	@rm -rf $(B)/check-f16 && $(CONF_PYTHON) tests/f16/make_cases.py $(B)/check-f16/data
+	@$(CONF_PYTHON) tests/conformance/run.py --edgec $(B)/edgec --data $(B)/check-f16/data \
+	  --out $(B)/check-f16/out --check > $(B)/check-f16/log || { cat $(B)/check-f16/log; exit 1; }
+	@tail -1 $(B)/check-f16/log
+.PHONY: check-f16
+test: check-f16
