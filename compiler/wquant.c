@@ -17,8 +17,8 @@
  *
  * Left float, with the reason in the report: tensors of fewer than
  * EC_WQ_MIN_WEIGHTS weights, non-finite weights, a scale beyond float16,
- * and layouts the kernels do not take (batched B, double, Gather on an axis
- * other than 0).
+ * and what the kernels do not take (batched B, double, Gather on an axis
+ * other than 0, an activation whose shape is known only at run time).
  */
 #include <math.h>
 #include <string.h>
@@ -192,6 +192,9 @@ void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
             cs = tb ? 1 : t.rows;
             if (g->values.a[a_in].dtype != EC_DT_FLOAT) t.why = "A is not float";
         }
+        if (!t.why && !ec_shape_is_static(&g->values.a[a_in].shape))
+            t.why = gather ? "the indices' shape is known only at run time"
+                           : "A's shape is known only at run time";
         if (!t.why) t.why = why_not(w->data, t.rows * t.cols, bits);
         if (t.why) {
             EC_PUSH(info->t, t);
