@@ -86,3 +86,12 @@ check-wquant: $(B)/edgec
 	$(CONF_PYTHON) tests/wquant/run.py --edgec $(B)/edgec
 .PHONY: check-wquant
 test: check-wquant
+
+# Static int8 post-training quantization (tests/quant/run.py): a small CNN
+# quantized with its calibration sets, the generated C built with ASan/UBSan
+# and compared with a numpy float reference; the report's figures recomputed
+# with numpy. edgec itself runs under ASan/UBSan (its interpreter runs the kernels).
+check-quant: asan
+	$(CONF_PYTHON) tests/quant/run.py $(ASAN_B)/edgec
+.PHONY: check-quant
+test: check-quant
