@@ -63,7 +63,7 @@ int64_t ec_cg_step_macs(const ec_program *p, int s)
     y = &g->values.a[n->out[0]];
     if (!ec_shape_is_static(&x->shape) || !ec_shape_is_static(&w->shape) || !ec_shape_is_static(&y->shape))
         return 0;
-    if (!strcmp(n->op, "Conv")) {
+    if (!strcmp(n->op, "Conv") || !strcmp(n->op, "QConv")) {
         /* W [M, C/group, k...]: each output element sums C/group * prod(k) products */
         if (w->shape.rank < 1 || w->shape.dim[0] <= 0) return 0;
         return numel(y) * (numel(w) / w->shape.dim[0]);
@@ -80,7 +80,7 @@ int64_t ec_cg_step_macs(const ec_program *p, int s)
     }
     if (!strcmp(n->op, "BlockQuantGemm")) /* the K products of each output element */
         return numel(y) * ec_attr_int(n, "K", 0);
-    if (!strcmp(n->op, "MatMul")) {
+    if (!strcmp(n->op, "MatMul") || !strcmp(n->op, "QFC")) {
         int64_t k = x->shape.rank >= 1 ? x->shape.dim[x->shape.rank - 1] : 0;
         return numel(y) * k;
     }

@@ -125,7 +125,7 @@ void ec_report_print(const ec_program *p, const ec_target *t, const ec_options *
     int s, k;
     printf("edgec %s report: model '%s', target '%s'\n", EDGEC_VERSION,
            o && o->model ? o->model : (g->name ? g->name : "?"), t && t->name ? t->name : "generic");
-    printf("MACs are counted for Conv, ConvTranspose, Gemm%s and MatMul; other ops count 0.\n\n",
+    printf("MACs are counted for Conv, ConvTranspose, Gemm, MatMul, QConv, QFC%s; other ops count 0.\n\n",
            p->wq ? ", BlockQuantGemm" : "");
     printf("%5s  %-18s %-24s %14s %12s  %s\n", "step", "op", "node", "MACs", "weight B", "outputs (placement)");
     for (s = 0; s < p->steps.n; s++) {
@@ -164,6 +164,7 @@ void ec_report_print(const ec_program *p, const ec_target *t, const ec_options *
     if (t && t->ram_bytes > 0) printf("  target RAM         %lld bytes\n", (long long)t->ram_bytes);
     if (t && t->flash_bytes > 0) printf("  target flash       %lld bytes\n", (long long)t->flash_bytes);
     if (p->wq) wq_print(p);
+    if (p->quant) ec_qreport_print(p->quant);
     fflush(stdout);
 }
 
@@ -191,7 +192,7 @@ char *ec_report_json(const ec_program *p, const ec_target *t, const ec_options *
     json_str(&b, o && o->model ? o->model : (g->name ? g->name : ""));
     ec_buf_printf(&b, ",\n  \"target\": ");
     json_str(&b, t && t->name ? t->name : "generic");
-    ec_buf_printf(&b, ",\n  \"macs_counted_for\": [\"Conv\", \"ConvTranspose\", \"Gemm\", \"MatMul\"%s],\n  \"steps\": [",
+    ec_buf_printf(&b, ",\n  \"macs_counted_for\": [\"Conv\", \"ConvTranspose\", \"Gemm\", \"MatMul\", \"QConv\", \"QFC\"%s],\n  \"steps\": [",
                   p->wq ? ", \"BlockQuantGemm\"" : "");
     for (s = 0; s < p->steps.n; s++) {
         const ec_node *n = &g->nodes.a[p->steps.a[s].node];
@@ -226,14 +227,17 @@ char *ec_report_json(const ec_program *p, const ec_target *t, const ec_options *
     }
     ec_buf_printf(&b, "\n  ],\n  \"totals\": {\"steps\": %d, \"macs\": %lld, \"weights_bytes\": %lld, "
                       "\"arena_bytes\": %lld, \"lower_bound\": %lld, \"ratio\": %.6f, "
-                      "\"target_ram_bytes\": %lld, \"target_flash_bytes\": %lld}\n}\n",
+                      "\"target_ram_bytes\": %lld, \"target_flash_bytes\": %lld}",
                   p->steps.n, (long long)macs, (long long)ec_cg_weights_bytes(p), (long long)p->arena_bytes,
                   (long long)p->lower_bound, ratio(p), (long long)(t ? t->ram_bytes : 0),
                   (long long)(t ? t->flash_bytes : 0));
+    if (p->quant) {
+        ec_buf_printf(&b, ",\n  \"quantization\": ");
+        ec_qreport_json(&b, p->quant);
+    }
     if (p->wq) {
         const ec_wq_info *wq = p->wq;
         wq_sum r = wq_figures(p);
-        b.len -= 3; /* reopen the object: drop "}\n" and the newline before it */
         ec_buf_printf(&b, ",\n  \"weight_quantization\": {\"mode\": \"w%d\", \"block\": %d, \"scale\": \"float16\", "
                           "\"min_weights\": %d, \"weights_bytes_before\": %lld, \"weights_bytes_after\": %lld, "
                           "\"quantized_weights\": %lld, \"quantized_bytes\": %lld, \"bits_per_weight\": %.6f, \"tensors\": [",
@@ -255,7 +259,8 @@ char *ec_report_json(const ec_program *p, const ec_target *t, const ec_options *
             else ec_buf_printf(&b, "null");
             ec_buf_printf(&b, "}");
         }
-        ec_buf_printf(&b, "\n  ]}\n}\n");
+        ec_buf_printf(&b, "\n  ]}");
     }
+    ec_buf_printf(&b, "\n}\n");
     return b.s;
 }

@@ -30,7 +30,14 @@ typedef enum ec_quant_mode {
     EC_QUANT_NONE = 0,
     EC_QUANT_W8,                    /* weight-only, int8 blocks (compiler/wquant.c) */
     EC_QUANT_W4,                    /* weight-only, int4 blocks (compiler/wquant.c) */
+    EC_QUANT_INT8,                  /* static int8 PTQ with --calib (compiler/quantize.c) */
 } ec_quant_mode;
+
+typedef enum ec_calib_method {
+    EC_CALIB_MINMAX = 0,            /* observed min and max */
+    EC_CALIB_PERCENTILE,            /* [100-p, p] percentiles (calib_percentile) */
+    EC_CALIB_ENTROPY,               /* KL-divergence threshold (TensorRT style) */
+} ec_calib_method;
 
 typedef struct ec_options {
     const char *model;
@@ -46,6 +53,11 @@ typedef struct ec_options {
     const char *report_json;
     ec_quant_mode quantize;         /* --quantize */
     int quant_block;                /* --block: weights per block (w8/w4), default 32 */
+    const char *calib;              /* --calib DIR: calibration input sets */
+    ec_calib_method calib_method;   /* --calib-method */
+    double calib_percentile;        /* percentile=P (default 99.99) */
+    EC_VEC(const char *) keep_float; /* --keep-float NODE,...: nodes left in float */
+    double max_layer_error;         /* --max-layer-error E; < 0: no limit */
     const char *cmdline;            /* the command line, for the provenance comment */
     const char *root;               /* edgec's source tree (runtime-min/, targets/) */
 } ec_options;
@@ -62,6 +74,7 @@ typedef struct ec_program {
     int64_t arena_bytes;            /* planner result */
     int64_t lower_bound;            /* largest sum of bytes live at one step */
     const struct ec_wq_info *wq;    /* --quantize w8/w4 results for the reports, or NULL */
+    const struct ec_qreport *quant; /* --quantize int8 figures, or NULL */
 } ec_program;
 
 /* ---- frontend ---------------------------------------------------------- */
@@ -107,6 +120,23 @@ void ec_wq_pack(uint8_t *out, const float *w, int64_t R, int64_t K, int64_t row_
                 int bits, int block);
 /* Bytes of the packed form. */
 int64_t ec_wq_packed_bytes(int64_t R, int64_t K, int bits, int block);
+/* ---- quantization (compiler/quantize.c) ---------------------------------- */
+struct ec_qreport;
+/* Static int8 post-training quantization of *g (already inferred and
+ * dead-code eliminated) with the calibration sets of o->calib; reload gives a
+ * fresh copy of the same float graph (for --max-layer-error's trial plan).
+ * Returns the figures for the report. */
+struct ec_qreport *ec_quantize_int8(ec_graph **g, const ec_options *o,
+                                    ec_graph *(*reload)(const ec_options *));
+void ec_qreport_print(const struct ec_qreport *r);
+/* QDQ import: every DequantizeLinear -> op [-> Relu/Clip] -> QuantizeLinear
+ * with int8 per-tensor activations (Conv, Gemm, MatMul, Add, Mul, pooling,
+ * Reshape/Flatten/Transpose/Squeeze/Unsqueeze) becomes the int8 op of
+ * --quantize int8 with the model's own scales and weights. Returns the
+ * number of ops rewritten (0: graph untouched). */
+int ec_qdq_import(ec_graph *g);
+struct ec_buf;
+void ec_qreport_json(struct ec_buf *b, const struct ec_qreport *r);
 
 /* ---- targets ----------------------------------------------------------- */
 typedef struct ec_target {

@@ -33,14 +33,25 @@ static const char usage[] =
     "  --optional NAME=present|none\n"
     "                           optional graph input NAME is given (an argument named\n"
     "                           NAME, or NAME_0 ... for a sequence) or absent (none)\n"
+    "  --quantize MODE          int8: static post-training quantization (int8 weights\n"
+    "                           per output channel, int8 activations, integer\n"
+    "                           kernels); needs --calib. w8 or w4: weight-only\n"
+    "                           quantization of the constant weights of MatMul, Gemm\n"
+    "                           and Gather into blocks of int8 or int4 with a float16\n"
+    "                           scale per block (activations stay float; see\n"
+    "                           docs/KERNELS.md)\n"
+    "  --block N                weights per block for w8/w4, even, 2..4096 (default 32)\n"
+    "  --calib DIR              calibration inputs: DIR/set_N/input_K.pb or\n"
+    "                           DIR/input_K.pb (TensorProto, K in graph input order)\n"
+    "  --calib-method M         activation ranges: minmax (default), percentile[=P]\n"
+    "                           (P default 99.99) or entropy\n"
+    "  --keep-float NODE,...    leave these nodes (by name) in float\n"
+    "  --max-layer-error E      leave in float every layer whose own quantization\n"
+    "                           error on the calibration sets exceeds E (max abs\n"
+    "                           error relative to the layer's max abs float output)\n"
     "  --report                 print per-node MACs, weights and arena placement, and\n"
     "                           the arena size against its lower bound\n"
     "  --report-json FILE       write the same report as JSON\n"
-    "  --quantize MODE          w8 or w4: weight-only quantization of the constant\n"
-    "                           weights of MatMul, Gemm and Gather into blocks of\n"
-    "                           int8 or int4 with a float16 scale per block\n"
-    "                           (activations stay float; see docs/KERNELS.md)\n"
-    "  --block N                weights per block for w8/w4, even, 2..4096 (default 32)\n"
     "  --weights-file           put the constants in DIR/NAME_weights.bin (loaded at\n"
     "                           run time, e.g. with NAME_weights_map from\n"
     "                           NAME_weights_posix.c) instead of NAME_weights.c;\n"
@@ -49,7 +60,8 @@ static const char usage[] =
     "                           and dtypes as value infos) and stop; -o is not needed\n"
     "                           and nothing is written\n"
     "  --after PASS             with --emit-ir: print after PASS, one of read, verify,\n"
-    "                           toposort, infer (inference and folding), dce (default)\n"
+    "                           toposort, infer (inference and folding), dce (default),\n"
+    "                           quantize (with --quantize)\n"
     "  -h, --help               show this help\n"
     "  --version                show the version\n"
     "\n"
@@ -207,6 +219,7 @@ static const struct {
     const char *name;
     ec_quant_mode mode;
 } quant_modes[] = {
+    { "int8", EC_QUANT_INT8 },
     { "w8", EC_QUANT_W8 },
     { "w4", EC_QUANT_W4 },
 };
@@ -230,12 +243,36 @@ static const char *split_eq(const char *opt, const char *arg, const char **rhs)
     return ec_strndup(arg, (size_t)(eq - arg));
 }
 
+static void parse_calib_method(const char *arg, ec_options *o)
+{
+    char *end;
+    if (!strcmp(arg, "minmax")) {
+        o->calib_method = EC_CALIB_MINMAX;
+    } else if (!strcmp(arg, "entropy")) {
+        o->calib_method = EC_CALIB_ENTROPY;
+    } else if (!strcmp(arg, "percentile")) {
+        o->calib_method = EC_CALIB_PERCENTILE;
+    } else if (!strncmp(arg, "percentile=", 11)) {
+        o->calib_method = EC_CALIB_PERCENTILE;
+        errno = 0;
+        o->calib_percentile = strtod(arg + 11, &end);
+        if (errno || end == arg + 11 || *end || !(o->calib_percentile > 50) ||
+            !(o->calib_percentile <= 100))
+            ec_fail_plain("--calib-method %s: the percentile must be a number in (50, 100]", arg);
+    } else {
+        ec_fail_plain("--calib-method %s: unknown method (minmax, percentile[=P] or entropy)", arg);
+    }
+}
+
 static void parse_args(int argc, char **argv, ec_options *o)
 {
     int i;
+    bool calib_method_given = false;
     memset(o, 0, sizeof *o);
     o->name = "model";
     o->target = "generic";
+    o->calib_percentile = 99.99;
+    o->max_layer_error = -1;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
 #define NEED_ARG() do { if (i + 1 >= argc) ec_fail_plain("option %s needs an argument (see edgec --help)", a); } while (0)
@@ -292,6 +329,29 @@ static void parse_args(int argc, char **argv, ec_options *o)
             else if (!strcmp(val, "none")) oo.present = false;
             else ec_fail_plain("--optional %s: '%s' is neither 'present' nor 'none'", oo.name, val);
             EC_PUSH(o->opts, oo);
+        } else if (!strcmp(a, "--quantize")) {
+            NEED_ARG();
+            o->quantize = parse_quantize(argv[++i]);
+        } else if (!strcmp(a, "--calib")) {
+            NEED_ARG();
+            o->calib = argv[++i];
+        } else if (!strcmp(a, "--calib-method")) {
+            NEED_ARG();
+            parse_calib_method(argv[++i], o);
+            calib_method_given = true;
+        } else if (!strcmp(a, "--keep-float")) {
+            char *list, *tok, *save = NULL;
+            NEED_ARG();
+            list = ec_strdup(argv[++i]);
+            for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+                EC_PUSH(o->keep_float, (const char *)tok);
+        } else if (!strcmp(a, "--max-layer-error")) {
+            char *end;
+            NEED_ARG();
+            errno = 0;
+            o->max_layer_error = strtod(argv[++i], &end);
+            if (errno || end == argv[i] || *end || !(o->max_layer_error >= 0))
+                ec_fail_plain("--max-layer-error %s: expected a non-negative number", argv[i]);
         } else if (!strcmp(a, "--report")) {
             o->report = true;
         } else if (!strcmp(a, "--weights-file")) {
@@ -299,9 +359,6 @@ static void parse_args(int argc, char **argv, ec_options *o)
         } else if (!strcmp(a, "--report-json")) {
             NEED_ARG();
             o->report_json = argv[++i];
-        } else if (!strcmp(a, "--quantize")) {
-            NEED_ARG();
-            o->quantize = parse_quantize(argv[++i]);
         } else if (!strcmp(a, "--block")) {
             const char *val;
             char *end;
@@ -316,13 +373,13 @@ static void parse_args(int argc, char **argv, ec_options *o)
         } else if (!strcmp(a, "--emit-ir")) {
             emit_ir = true;
         } else if (!strcmp(a, "--after")) {
-            static const char *passes[] = { "read", "verify", "toposort", "infer", "dce" };
+            static const char *passes[] = { "read", "verify", "toposort", "infer", "dce", "quantize" };
             bool ok = false;
             NEED_ARG();
             emit_after = argv[++i];
             for (size_t k = 0; k < sizeof passes / sizeof passes[0]; k++) ok |= !strcmp(emit_after, passes[k]);
             if (!ok)
-                ec_fail_plain("--after %s: unknown pass (one of read, verify, toposort, infer, dce)", emit_after);
+                ec_fail_plain("--after %s: unknown pass (one of read, verify, toposort, infer, dce, quantize)", emit_after);
         } else if (a[0] == '-' && a[1]) {
             ec_fail_plain("unknown option '%s' (see edgec --help)", a);
         } else if (!o->model) {
@@ -337,6 +394,12 @@ static void parse_args(int argc, char **argv, ec_options *o)
         ec_fail_plain("--block needs --quantize w8 or --quantize w4");
     if (!o->quant_block) o->quant_block = 32;
     if (!emit_ir && strcmp(emit_after, "dce") != 0) ec_fail_plain("--after needs --emit-ir");
+    if (!strcmp(emit_after, "quantize") && !o->quantize) ec_fail_plain("--after quantize needs --quantize");
+    if (o->quantize == EC_QUANT_INT8 && !o->calib)
+        ec_fail_plain("--quantize int8 needs calibration data: add --calib DIR (DIR/set_N/input_K.pb)");
+    if (o->quantize != EC_QUANT_INT8 &&
+        (o->calib || calib_method_given || o->keep_float.n || o->max_layer_error >= 0))
+        ec_fail_plain("--calib, --calib-method, --keep-float and --max-layer-error need --quantize int8");
     if (!o->outdir && !emit_ir) ec_fail_plain("no output directory given: use -o DIR (see edgec --help)");
     o->cmdline = join_cmdline(argc, argv);
 }
@@ -351,30 +414,20 @@ static void sanitize_name(const char *name)
             ec_fail_plain("--name '%s' is not a C identifier", name);
 }
 
-int main(int argc, char **argv)
+/* Read the model and run the passes up to dead-node elimination. */
+static ec_graph *load_graph(const ec_options *o)
 {
-    ec_options o;
     ec_graph *g;
-    ec_target *t;
-    ec_program p;
-    ec_output out = { 0 };
-    ec_wq_info wq;
     int i;
-
-    parse_args(argc, argv, &o);
-    sanitize_name(o.name);
-    o.root = find_root(argv[0]);
-    t = ec_target_load(o.root, o.target);
-
-    ec_diag_set_file(o.model);
+    ec_diag_set_file(o->model);
     {
-        size_t n = strlen(o.model);
-        g = n > 8 && !strcmp(o.model + n - 8, ".onnxtxt") ? ec_read_onnx_text(o.model) : ec_read_onnx(o.model);
+        size_t n = strlen(o->model);
+        g = n > 8 && !strcmp(o->model + n - 8, ".onnxtxt") ? ec_read_onnx_text(o->model) : ec_read_onnx(o->model);
     }
-    for (i = 0; i < o.binds.n; i++) apply_bind(g, &o.binds.a[i]);
-    ec_diag_set_file(o.model);
-    for (i = 0; i < o.dims.n; i++) apply_dim(g, &o.dims.a[i]);
-    ec_seq_bind_inputs(g, o.seqs.a, o.seqs.n, o.opts.a, o.opts.n);
+    for (i = 0; i < o->binds.n; i++) apply_bind(g, &o->binds.a[i]);
+    ec_diag_set_file(o->model);
+    for (i = 0; i < o->dims.n; i++) apply_dim(g, &o->dims.a[i]);
+    ec_seq_bind_inputs(g, o->seqs.a, o->seqs.n, o->opts.a, o->opts.n);
 
     /* the pipeline */
     maybe_emit(g, "read");
@@ -385,11 +438,36 @@ int main(int argc, char **argv)
     ec_infer_and_fold(g);
     maybe_emit(g, "infer");
     ec_eliminate_dead(g);
+    ec_qdq_import(g);
     maybe_emit(g, "dce");
+    return g;
+}
+
+int main(int argc, char **argv)
+{
+    ec_options o;
+    ec_graph *g;
+    ec_target *t;
+    ec_program p;
+    ec_output out = { 0 };
+    ec_wq_info wq;
+    struct ec_qreport *quant = NULL;
+
+    parse_args(argc, argv, &o);
+    sanitize_name(o.name);
+    o.root = find_root(argv[0]);
+    t = ec_target_load(o.root, o.target);
+
+    g = load_graph(&o);
+    if (o.quantize == EC_QUANT_INT8) {
+        quant = ec_quantize_int8(&g, &o, load_graph);
+        maybe_emit(g, "quantize");
+    }
     if (o.quantize == EC_QUANT_W8 || o.quantize == EC_QUANT_W4)
         ec_quantize_weights(g, o.quantize == EC_QUANT_W8 ? 8 : 4, o.quant_block, &wq);
     ec_lower_graph(g, &p);
     if (o.quantize == EC_QUANT_W8 || o.quantize == EC_QUANT_W4) p.wq = &wq;
+    p.quant = quant;
     ec_plan_memory(&p);
     out.dir = o.outdir;
     ec_codegen_c(&p, t, &o, &out);

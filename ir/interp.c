@@ -67,7 +67,20 @@ void ec_interp_node(ec_graph *g, int node)
     ec_free(buf);
 }
 
+void ec_interp_node_bufs(ec_graph *g, int node, void **buf)
+{
+    ec_lowering L;
+    ec_lower_node(g, node, &L);
+    run_calls(g, &L, buf);
+    ec_lowering_free(&L);
+}
+
 void **ec_interp_graph(ec_graph *g, void *const *inputs)
+{
+    return ec_interp_graph_observe(g, inputs, NULL, NULL);
+}
+
+void **ec_interp_graph_observe(ec_graph *g, void *const *inputs, ec_interp_observer cb, void *ctx)
 {
     void **buf = ec_alloc(sizeof(void *) * (size_t)(g->values.n + 1));
     bool *owned = ec_alloc(sizeof(bool) * (size_t)(g->values.n + 1));
@@ -89,6 +102,9 @@ void **ec_interp_graph(ec_graph *g, void *const *inputs)
         ec_lower_node(g, i, &L);
         run_calls(g, &L, buf);
         ec_lowering_free(&L);
+        if (cb)
+            for (k = 0; k < n->nout; k++)
+                if (n->out[k] >= 0) cb(ctx, g, n->out[k], buf[n->out[k]]);
     }
     for (i = 0; i < g->outputs.n; i++) {
         const ec_value *v = &g->values.a[g->outputs.a[i]];

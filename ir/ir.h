@@ -389,5 +389,12 @@ void ec_interp_node(ec_graph *g, int node);
 /* Run the whole graph on the given input buffers (by graph input order);
  * returns output buffers (ec_alloc'ed) in graph output order. */
 void **ec_interp_graph(ec_graph *g, void *const *inputs);
+/* The same, calling cb(ctx, g, value, data) for every node output right
+ * after the node ran (calibration: data lives until the run ends). */
+typedef void (*ec_interp_observer)(void *ctx, const ec_graph *g, int value, const void *data);
+void **ec_interp_graph_observe(ec_graph *g, void *const *inputs, ec_interp_observer cb, void *ctx);
+/* Lower node n and run it on buf[v], the storage of each value v it reads
+ * and writes (set by the caller). */
+void ec_interp_node_bufs(ec_graph *g, int node, void **buf);
 
 #endif

@@ -103,3 +103,12 @@ check-f16: $(B)/edgec
 	@tail -1 $(B)/check-f16/log
 .PHONY: check-f16
 test: check-f16
+
+# Static int8 post-training quantization (tests/quant/run.py): a small CNN
+# quantized with its calibration sets, the generated C built with ASan/UBSan
+# and compared with a numpy float reference; the report's figures recomputed
+# with numpy. edgec itself runs under ASan/UBSan (its interpreter runs the kernels).
+check-quant: asan
+	$(CONF_PYTHON) tests/quant/run.py $(ASAN_B)/edgec
+.PHONY: check-quant
+test: check-quant
