@@ -4,6 +4,8 @@
 #   make demo    deps for the build, build/edgec, then samples/mlp end to end: scripts/demo.sh
 #   check-sample (part of make test) the same end-to-end run with gcc and with clang
 #   check-readme (part of make test) README.md quotes `edgec --help` as it is
+#   check-tinylm (part of make test) samples/tinylm: the full model's logits on one held-out
+#                window against PyTorch's, under AddressSanitizer + UBSan
 
 deps:
 	@bash scripts/deps.sh
@@ -29,3 +31,8 @@ check-readme: $(B)/edgec
 
 .PHONY: check-sample check-readme
 test: check-sample check-readme
+
+check-tinylm: $(B)/edgec
+	@$(MAKE) --no-print-directory -C samples/tinylm check-quick B=$(abspath $(B))
+.PHONY: check-tinylm
+test: check-tinylm
