@@ -133,7 +133,8 @@ static void put_char(char c)
     putchar(c);
 }
 
-/* Reads the model's tokens for the full-sequence model, CTX of them; pads with token 0. */
+/* Runs the full-sequence model on the first n of toks, padded with token 0 to CTX (the causal
+ * mask keeps the padding out of positions < n); logits into logits_full. */
 static int full_run(const int64_t *toks, int n)
 {
     int64_t window[CTX];
@@ -177,7 +178,8 @@ static int read_decode_ref(const char *dir)
         int r = fscanf(f, "%d %d %d", &pos, &ref_in[i], &ref_next[i]);
         if (r == EOF)
             break;
-        if (r != 3 || pos != i)
+        if (r != 3 || pos != i || ref_in[i] < 0 || ref_in[i] >= n_vocab || ref_next[i] < 0
+            || ref_next[i] >= n_vocab)
             goto bad;
         for (j = 0; j < n_vocab; j++)
             if (fscanf(f, "%f", &ref_logits[i][j]) != 1)
