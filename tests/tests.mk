@@ -86,3 +86,10 @@ check-wquant: $(B)/edgec
 	$(CONF_PYTHON) tests/wquant/run.py --edgec $(B)/edgec
 .PHONY: check-wquant
 test: check-wquant
+
+# Run-time symbolic dims (tests/symdim/): a decode step with a KV cache compiled with
+# --dim past=MIN..MAX by the ASan edgec, its C built with ASan + UBSan and compared with numpy.
+check-symdim: asan
+	$(CONF_PYTHON) tests/symdim/run.py $(ASAN_B)/edgec
+.PHONY: check-symdim
+test: check-symdim
