@@ -125,12 +125,14 @@ void ec_wq_pack(uint8_t *out, const float *w, int64_t R, int64_t K, int64_t row_
 int64_t ec_wq_packed_bytes(int64_t R, int64_t K, int bits, int block);
 /* ---- run-time dims (compiler/symdim.c) ------------------------------- */
 /* Builds the program (read, infer, lower) with the run-time dims names[i] set
- * to values[i]; `where` ("past=3") is for diagnostics. */
+ * to values[i]; `where` ("past=3") is for diagnostics; rt_dim (or NULL) goes
+ * to graph.rt_dim before lowering. */
 typedef void (*ec_sample_fn)(void *ctx, const char *const *names, const int64_t *values, int n,
-                             const char *where, ec_program *out);
+                             const char *where, const bool *rt_dim, ec_program *out);
 /* p was built with every run-time dim at its maximum and has p->rtdims set.
  * Builds it again at other values (max-1, max-2 and checks including the
- * minimum), requires the same steps, calls and constants, and fits every
+ * minimum), finds the value dims that vary, builds every sample again (p
+ * too) with that knowledge in graph.rt_dim, requires the same steps, calls and constants, and fits every
  * integer argument, value dim and size that varies to a polynomial of degree
  * <= 2 per dim with integer coefficients, verified at the check values;
  * fails naming the node when one is not. Fills p's run-time dim fields. */

@@ -390,7 +390,7 @@ static ec_graph *read_model(const ec_options *o)
  * maximum when names is NULL) and lower. `where` names the sample in
  * diagnostics ("model.onnx (with past=3): ..."). */
 static void build(void *ctx, const char *const *names, const int64_t *values, int nvals, const char *where,
-                  ec_program *p)
+                  const bool *rt_dim, ec_program *p)
 {
     const ec_options *o = ctx;
     ec_graph *g = read_model(o);
@@ -419,6 +419,10 @@ static void build(void *ctx, const char *const *names, const int64_t *values, in
     maybe_emit(g, "infer");
     ec_eliminate_dead(g);
     maybe_emit(g, "dce");
+    if (rt_dim) {
+        g->rt_dim = rt_dim;
+        g->rt_dim_values = g->values.n;
+    }
     if (o->quantize == EC_QUANT_W8 || o->quantize == EC_QUANT_W4) {
         ec_wq_info *wq = ec_alloc(sizeof *wq);
         ec_quantize_weights(g, o->quantize == EC_QUANT_W8 ? 8 : 4, o->quant_block, wq);
@@ -466,7 +470,7 @@ int main(int argc, char **argv)
     o.root = find_root(argv[0]);
     t = ec_target_load(o.root, o.target);
 
-    build(&o, NULL, NULL, 0, NULL, &p);
+    build(&o, NULL, NULL, 0, NULL, NULL, &p);
     collect_rtdims(&o, &p);
     ec_symdim_fit(&p, build, &o);
     ec_diag_set_file(o.model);

@@ -374,11 +374,30 @@ void ec_symdim_fit(ec_program *p, ec_sample_fn build, void *ctx)
     c.where = ec_alloc(sizeof(char *) * (size_t)c.ns);
     c.sp[0] = *p;
     for (k = 0; k < c.ns; k++) c.where[k] = describe_point(&c, &c.pt[k * c.n]);
-    for (k = 1; k < c.ns; k++) {
+    /* first round: which value dims vary (the lowerings may still differ) */
+    {
         const char *file = ec_diag_file();
-        build(ctx, names, &c.pt[k * c.n], c.n, c.where[k], &c.sp[k]);
-        ec_diag_set_file(file);
-        compare(&c, k);
+        bool *rt = ec_alloc(sizeof(bool) * (size_t)(nv + 1) * EC_MAX_RANK);
+        for (k = 1; k < c.ns; k++) {
+            build(ctx, names, &c.pt[k * c.n], c.n, c.where[k], NULL, &c.sp[k]);
+            ec_diag_set_file(file);
+            if (c.sp[k].g->values.n != nv)
+                ec_fail("with %s the graph has %d values, with %s %d: inference or folding depends on the "
+                        "dim; %s", c.where[k], c.sp[k].g->values.n, c.where[0], nv, fix_hint(&c));
+            for (v = 0; v < nv; v++) {
+                const ec_value *x = &p->g->values.a[v], *y = &c.sp[k].g->values.a[v];
+                for (d = 0; d < x->shape.rank && d < y->shape.rank && d < EC_MAX_RANK; d++)
+                    if (x->shape.dim[d] != y->shape.dim[d]) rt[v * EC_MAX_RANK + d] = true;
+            }
+        }
+        /* second round, every sample with rt_dim known */
+        for (k = 0; k < c.ns; k++) {
+            build(ctx, names, &c.pt[k * c.n], c.n, k ? c.where[k] : NULL, rt, &c.sp[k]);
+            ec_diag_set_file(file);
+        }
+        c.sp[0].rtdims = p->rtdims;
+        *p = c.sp[0];
+        for (k = 1; k < c.ns; k++) compare(&c, k);
     }
 
     p->ncoef = c.ncoef;

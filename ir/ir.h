@@ -187,7 +187,15 @@ typedef struct ec_graph {
      * whose argument lists do not grow with a dim (ec_gather_strided rather
      * than ec_gather_map's per-coordinate tables). */
     bool runtime_dims;
+    /* With run-time dims, once known: rt_dim[v * EC_MAX_RANK + d] is true when
+     * dim d of value v differs between the values the graph is lowered at
+     * (NULL before that). A dim of 1 that is run-time is not a broadcast 1. */
+    const bool *rt_dim;
+    int rt_dim_values;              /* values rt_dim covers */
 } ec_graph;
+
+/* Does dim d of value v vary with the run-time dims (graph.rt_dim)? */
+bool ec_dim_is_runtime(const ec_graph *g, int v, int d);
 
 /* ---- ir.c: builder (both frontends use only this) ---------------------- */
 ec_graph *ec_graph_new(const char *name);

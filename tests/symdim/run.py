@@ -236,6 +236,131 @@ def test_default_min(edgec, tmp, w):
     return "decode past=..16: past 1,9,16 match numpy; 0 -> MODEL_ERR_DIM"
 
 
+PREFILL_DRIVER = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include "model.h"
+
+static unsigned char arena[MODEL_ARENA_BYTES] __attribute__((aligned(64)));
+
+/* driver B S IN OUT: IN holds x [B,S,4]; OUT gets the return code, y [B,S,4], m [B,4]. */
+int main(int argc, char **argv)
+{
+    long long b, s;
+    size_t n, nm;
+    float *x, *y, *m;
+    FILE *f;
+    int32_t rc;
+    if (argc != 5) return 2;
+    b = atoll(argv[1]);
+    s = atoll(argv[2]);
+    n = (size_t)(b * s * 4);
+    nm = (size_t)(b * 4);
+    x = malloc(n * sizeof *x);
+    y = malloc(n * sizeof *y);
+    m = malloc(nm * sizeof *m);
+    f = fopen(argv[3], "rb");
+    if (!x || !y || !m || !f || fread(x, sizeof *x, n, f) != n) return 2;
+    fclose(f);
+    rc = (int32_t)model_run(arena, x, y, m, (int64_t)b, (int64_t)s);
+    f = fopen(argv[4], "wb");
+    if (!f) return 2;
+    fwrite(&rc, sizeof rc, 1, f);
+    fwrite(y, sizeof *y, n, f);
+    fwrite(m, sizeof *m, nm, f);
+    fclose(f);
+    free(x); free(y); free(m);
+    return 0;
+}
+"""
+
+
+def prefill_model(rng):
+    """Self-attention over a sequence: x [B,S,4], scores [B,2,S,S] (S squared)."""
+    ws = {k: (rng.standard_normal((4, 4)) * 0.5).astype(np.float32) for k in ("Wq", "Wk", "Wv")}
+    inits = ",\n".join("   float[4,4] %s = {%s}" % (k, ", ".join("%.9g" % x for x in w.reshape(-1)))
+                        for k, w in ws.items())
+    text = """<ir_version: 8, opset_import: ["" : 17]>
+prefill (float[B,S,4] x) => (float[B,S,4] y, float[B,4] m)
+<
+%s,
+   int64[4] heads = {0, 0, 2, 2},
+   int64[3] merged = {0, 0, -1},
+   float scale = {0.707106769},
+   int64[1] ax1 = {1}
+>
+{
+   [q_proj] q = MatMul (x, Wq)
+   [k_proj] k = MatMul (x, Wk)
+   [v_proj] v = MatMul (x, Wv)
+   [q_split] q4 = Reshape (q, heads)
+   [k_split] k4 = Reshape (k, heads)
+   [v_split] v4 = Reshape (v, heads)
+   [q_t] qh = Transpose<perm = [0, 2, 1, 3]> (q4)
+   [k_t] kh = Transpose<perm = [0, 2, 3, 1]> (k4)
+   [v_t] vh = Transpose<perm = [0, 2, 1, 3]> (v4)
+   [scores] s = MatMul (qh, kh)
+   [scaled] ss = Mul (s, scale)
+   [softmax] p = Softmax<axis = -1> (ss)
+   [attend] o = MatMul (p, vh)
+   [merge_t] ot = Transpose<perm = [0, 2, 1, 3]> (o)
+   [merge] om = Reshape (ot, merged)
+   [residual] y = Add (om, x)
+   [mean] m = ReduceMean<keepdims = 0> (y, ax1)
+}
+""" % inits
+    return text, ws
+
+
+def prefill_reference(ws, x):
+    x = x.astype(np.float64)
+    B, S, _ = x.shape
+    heads = lambda t: t.reshape(B, S, 2, 2).transpose(0, 2, 1, 3)
+    q, k, v = (heads(x @ ws[n].astype(np.float64)) for n in ("Wq", "Wk", "Wv"))
+    s = q @ k.transpose(0, 1, 3, 2) * 0.707106769
+    e = np.exp(s - s.max(-1, keepdims=True))
+    o = (e / e.sum(-1, keepdims=True)) @ v
+    y = o.transpose(0, 2, 1, 3).reshape(B, S, 4) + x
+    return y, y.mean(axis=1)
+
+
+def test_two_dims(edgec, tmp):
+    """Two run-time dims, B and S (scores grow as S*S): B=1..2, S=1..50."""
+    rng = np.random.default_rng(11)
+    text, ws = prefill_model(rng)
+    model = os.path.join(tmp, "prefill.onnxtxt")
+    with open(model, "w") as f:
+        f.write(text)
+    out = os.path.join(tmp, "prefill")
+    compile_model(edgec, model, out, "--dim", "S=1..50", "--dim", "B=..2")
+    h = open(os.path.join(out, "model.h")).read()
+    check("float *m, int64_t B, int64_t S);" in h, "dims not in first-use order B, S:\n" + h)
+    c = open(os.path.join(out, "model.c")).read()
+    check(re.search(r"\bS \* S\b", c) is not None, "no S*S extent in the generated code")
+    with open(os.path.join(tmp, "driver.c"), "w") as f:
+        f.write(PREFILL_DRIVER)
+    try:
+        exe = build(out, os.path.join(tmp, "objs"))
+    finally:
+        with open(os.path.join(tmp, "driver.c"), "w") as f:
+            f.write(DRIVER)
+    for b, s in ((1, 1), (2, 50), (1, 50), (2, 1), (2, 17), (1, 2)):
+        x = rng.standard_normal((b, s, 4)).astype(np.float32)
+        inp, outp = os.path.join(tmp, "in.bin"), os.path.join(tmp, "out.bin")
+        with open(inp, "wb") as f:
+            f.write(x.tobytes())
+        r = run([exe, str(b), str(s), inp, outp])
+        check(r.returncode == 0 and not r.stderr, "prefill driver failed at B=%d, S=%d:\n%s"
+              % (b, s, r.stderr[-3000:]))
+        raw = open(outp, "rb").read()
+        check(int(np.frombuffer(raw[:4], np.int32)[0]) == 0, "model_run failed at B=%d, S=%d" % (b, s))
+        got = np.frombuffer(raw[4:], np.float32)
+        ry, rm = prefill_reference(ws, x)
+        close(got[:ry.size], ry, "y at B=%d, S=%d" % (b, s))
+        close(got[ry.size:], rm, "m at B=%d, S=%d" % (b, s))
+    return "prefill B=..2, S=1..50: (B,S) = (1,1) (2,50) (1,50) (2,1) (2,17) (1,2) match numpy"
+
+
 def expect_error(edgec, tmp, text, args, pattern, what):
     model = os.path.join(tmp, what + ".onnxtxt")
     with open(model, "w") as f:
@@ -279,6 +404,7 @@ def main():
     tests = [
         lambda: test_decode(edgec, tmp, w),
         lambda: test_default_min(edgec, tmp, w),
+        lambda: test_two_dims(edgec, tmp),
         lambda: expect_error(edgec, tmp, open(MODEL).read(), [],
                              r"^edgec: .*symbolic dim 'past' needs a value", "dim_not_given"),
         lambda: expect_error(edgec, tmp, CONV, ["--dim", "L=4..20"],
