@@ -273,6 +273,7 @@ typedef struct cg {
     int *weight;                    /* per value: weight index, or -1 */
     bool need_math;                 /* INFINITY / NAN used */
     bool uses_arena;
+    char **dim_param;               /* per run-time dim: NAME_run's argument name */
 } cg;
 
 /* "%a" of a finite double, as glibc prints it (shortest hex digits, no
@@ -372,6 +373,43 @@ static void put_type_shape(ec_buf *b, const ec_value *v)
 
 static char *upper(const char *s);
 
+/* Type and shape of value v; dims that are run-time values as polynomials of
+ * the dims' model names ("float[1,2,past+1,4]"). */
+static void put_value_type(cg *c, ec_buf *b, int v)
+{
+    const ec_value *x = &c->g->values.a[v];
+    const ec_program *p = c->p;
+    int d;
+    if (!p->dim_poly || x->shape.rank < 0) {
+        put_type_shape(b, x);
+        return;
+    }
+    ec_buf_printf(b, "%s[", ec_dtype_name(x->dtype));
+    for (d = 0; d < x->shape.rank; d++) {
+        const int64_t *poly = p->dim_poly[v * EC_MAX_RANK + d];
+        if (d) ec_buf_put(b, ",", 1);
+        if (poly) {
+            const char **names = ec_alloc(sizeof(char *) * (size_t)p->rtdims.n);
+            char *e;
+            int j;
+            for (j = 0; j < p->rtdims.n; j++) names[j] = p->rtdims.a[j].name;
+            e = ec_poly_str(p, poly, names, true);
+            put_comment_text(b, e);
+            ec_free(e);
+            ec_free(names);
+        } else {
+            ec_buf_printf(b, "%lld", (long long)x->shape.dim[d]);
+        }
+    }
+    ec_buf_put(b, "]", 1);
+}
+
+/* A polynomial of the run-time dims as a C expression of NAME_run's arguments. */
+static char *poly_c(const cg *c, const int64_t *poly)
+{
+    return ec_poly_str(c->p, poly, (const char *const *)c->dim_param, false);
+}
+
 /* ---- pointers ---------------------------------------------------------- */
 
 static char *weight_sym(const cg *c, int w)
@@ -438,7 +476,7 @@ static void step_comment(cg *c, ec_buf *b, int s)
         if (shown++) ec_buf_printf(b, ", ");
         put_comment_text(b, v->name);
         ec_buf_put(b, " ", 1);
-        put_type_shape(b, v);
+        put_value_type(c, b, n->in[k]);
     }
     ec_buf_printf(b, " -> ");
     shown = 0;
@@ -449,7 +487,7 @@ static void step_comment(cg *c, ec_buf *b, int s)
         if (shown++) ec_buf_printf(b, ", ");
         put_comment_text(b, v->name);
         ec_buf_put(b, " ", 1);
-        put_type_shape(b, v);
+        put_value_type(c, b, n->out[k]);
     }
     if (ec_cg_step_is_view(c->p, s)) {
         int r = ec_cg_root(g, n->out[0]);
@@ -490,7 +528,13 @@ static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
             }
             break;
         case EC_ARG_INT:
-            put_int(&x, a->i, false);
+            if (a->poly) {
+                char *e = poly_c(c, a->poly);
+                ec_buf_printf(&x, "(int32_t)(%s)", e);
+                ec_free(e);
+            } else {
+                put_int(&x, a->i, false);
+            }
             break;
         case EC_ARG_FLOAT:
             put_float(c, &x, a->f, true);
@@ -501,12 +545,20 @@ static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
                 ec_buf_printf(&x, "NULL");
                 break;
             }
-            ec_buf_printf(&decl, "        static const %s ec_a%d[%d] = { ",
+            /* elements that are run-time values make it an automatic array */
+            ec_buf_printf(&decl, "        %sconst %s ec_a%d[%d] = { ", a->polys ? "" : "static ",
                           a->kind == EC_ARG_INTS ? "int32_t" : "float", k, a->n);
             for (j = 0; j < a->n; j++) {
                 if (j) ec_buf_printf(&decl, ", ");
-                if (a->kind == EC_ARG_INTS) put_int(&decl, a->ints[j], false);
-                else put_float(c, &decl, a->floats[j], true);
+                if (a->kind == EC_ARG_INTS && a->polys && a->polys[j]) {
+                    char *e = poly_c(c, a->polys[j]);
+                    ec_buf_printf(&decl, "(int32_t)(%s)", e);
+                    ec_free(e);
+                } else if (a->kind == EC_ARG_INTS) {
+                    put_int(&decl, a->ints[j], false);
+                } else {
+                    put_float(c, &decl, a->floats[j], true);
+                }
             }
             ec_buf_printf(&decl, " };\n");
             ec_buf_printf(&x, "ec_a%d", k);
@@ -734,7 +786,7 @@ static void put_io_name(ec_buf *h, const ec_value *v)
 static void name_params(cg *c)
 {
     const ec_graph *g = c->g;
-    int n = g->inputs.n + g->outputs.n, i, j;
+    int nio = g->inputs.n + g->outputs.n, n = nio + c->p->rtdims.n, i, j;
     char **names = ec_alloc(sizeof(char *) * (size_t)(n + 1));
     const char **from = ec_alloc(sizeof(char *) * (size_t)(n + 1));
     c->out_param = ec_alloc(sizeof(char *) * (size_t)(g->outputs.n + 1));
@@ -753,12 +805,22 @@ static void name_params(cg *c)
         c->out_param[i] = names[k];
         if (!c->param[v]) c->param[v] = names[k];
     }
+    /* run-time dims: the dim's name, or dim_NAME when an input or output has it */
+    c->dim_param = ec_alloc(sizeof(char *) * (size_t)(c->p->rtdims.n + 1));
+    for (i = 0; i < c->p->rtdims.n; i++) {
+        char *base = c_ident(c->p->rtdims.a[i].name, c->name);
+        for (j = 0; j < nio; j++)
+            if (!strcmp(names[j], base)) break;
+        names[nio + i] = j < nio ? ec_fmt("dim_%s", base) : base;
+        from[nio + i] = c->p->rtdims.a[i].name;
+        c->dim_param[i] = names[nio + i];
+    }
     for (i = 0; i < n; i++)
         for (j = i + 1; j < n; j++)
             if (!strcmp(names[i], names[j]))
                 ec_fail("graph %s '%s' and %s '%s' both become the C identifier '%s'; rename one",
-                        i < g->inputs.n ? "input" : "output", from[i],
-                        j < g->inputs.n ? "input" : "output", from[j], names[i]);
+                        i < g->inputs.n ? "input" : i < nio ? "output" : "dim", from[i],
+                        j < g->inputs.n ? "input" : j < nio ? "output" : "dim", from[j], names[i]);
     ec_free(from);
     ec_free(names);
 }
@@ -1051,6 +1113,7 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
         int v = g->outputs.a[i];
         ec_buf_printf(&sig, ", %s *%s", ec_dtype_ctype(g->values.a[v].dtype), c.out_param[i]);
     }
+    for (i = 0; i < p->rtdims.n; i++) ec_buf_printf(&sig, ", int64_t %s", c.dim_param[i]);
     ec_buf_printf(&sig, ")");
 
     /* the steps */
@@ -1085,7 +1148,14 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
         ec_buf_printf(&body, "    /* graph output '");
         put_comment_text(&body, x->name);
         ec_buf_printf(&body, "' is %s */\n", x->is_input ? "a graph input" : x->data ? "a constant" : "another output too");
-        ec_buf_printf(&body, "    ec_copy(%s, %s, %lld);\n", c.out_param[i], src_e, (long long)nb);
+        if (p->numel_poly && p->numel_poly[v]) {
+            char *e = poly_c(&c, p->numel_poly[v]);
+            ec_buf_printf(&body, "    ec_copy(%s, %s, (int32_t)(%lld * (%s)));\n", c.out_param[i], src_e,
+                          (long long)ec_dtype_size(x->dtype), e);
+            ec_free(e);
+        } else {
+            ec_buf_printf(&body, "    ec_copy(%s, %s, %lld);\n", c.out_param[i], src_e, (long long)nb);
+        }
         ec_free(src_e);
     }
 
@@ -1111,6 +1181,12 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
     else ec_buf_printf(&src, "    (void)arena; /* every tensor is an input, an output or a constant */\n");
     for (i = 0; i < g->inputs.n; i++)
         if (!c.param_used[g->inputs.a[i]]) ec_buf_printf(&src, "    (void)%s; /* unused */\n", c.param[g->inputs.a[i]]);
+    for (i = 0; i < p->rtdims.n; i++) {
+        char *du = upper(c.dim_param[i]);
+        ec_buf_printf(&src, "    if (%s < %s_%s_MIN || %s > %s_%s_MAX) return %s_ERR_DIM;\n", c.dim_param[i], up, du,
+                      c.dim_param[i], up, du, up);
+        ec_free(du);
+    }
     ec_buf_printf(&src, "\n%s\n    return 0;\n}\n", body.s ? body.s : "");
     ec_output_add(out, fname, src.s, src.len);
 
@@ -1127,18 +1203,34 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
                           " * __attribute__((aligned(64))); its contents need no initialization. */\n",
                       c.name, up);
         ec_buf_printf(&h, "#define %s_ARENA_BYTES %lld\n\n", up, (long long)ab);
+        if (p->rtdims.n) {
+            ec_buf_printf(&h, "/* Dims given at run time: %s_run's last arguments, in this order, each\n"
+                              " * from its _MIN to its _MAX. The arena is sized for every _MAX. */\n", c.name);
+            for (i = 0; i < p->rtdims.n; i++) {
+                char *du = upper(c.dim_param[i]);
+                ec_buf_printf(&h, "#define %s_%s_MIN %lld /* symbolic dim '", up, du, (long long)p->rtdims.a[i].min);
+                put_comment_text(&h, p->rtdims.a[i].name);
+                ec_buf_printf(&h, "' */\n#define %s_%s_MAX %lld\n", up, du, (long long)p->rtdims.a[i].max);
+                ec_free(du);
+            }
+            ec_buf_printf(&h, "/* %s_run returns this (and computes nothing) when a dim is out of range. */\n"
+                              "#define %s_ERR_DIM (-1)\n\n", c.name, up);
+        }
         ec_buf_printf(&h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
-        ec_buf_printf(&h, "/* Runs the model; returns 0.\n");
+        if (p->rtdims.n)
+            ec_buf_printf(&h, "/* Runs the model; returns 0, or %s_ERR_DIM when a dim argument is out of range.\n", up);
+        else
+            ec_buf_printf(&h, "/* Runs the model; returns 0.\n");
         for (i = 0; i < g->inputs.n; i++) {
             int v = g->inputs.a[i];
             ec_buf_printf(&h, " *   in   %s: ", c.param[v]);
-            put_type_shape(&h, &g->values.a[v]);
+            put_value_type(&c, &h, v);
             put_io_name(&h, &g->values.a[v]);
         }
         for (i = 0; i < g->outputs.n; i++) {
             int v = g->outputs.a[i];
             ec_buf_printf(&h, " *   out  %s: ", c.out_param[i]);
-            put_type_shape(&h, &g->values.a[v]);
+            put_value_type(&c, &h, v);
             put_io_name(&h, &g->values.a[v]);
         }
         for (i = 0; i < g->inputs.n + g->outputs.n; i++)
@@ -1153,6 +1245,13 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
                 put_comment_text(&h, g->io_notes.a[i]);
                 ec_buf_printf(&h, "\n");
             }
+        }
+        for (i = 0; i < p->rtdims.n; i++) {
+            char *du = upper(c.dim_param[i]);
+            ec_buf_printf(&h, " *   dim  %s: %s_%s_MIN..%s_%s_MAX ('", c.dim_param[i], up, du, up, du);
+            put_comment_text(&h, p->rtdims.a[i].name);
+            ec_buf_printf(&h, "')\n");
+            ec_free(du);
         }
         if (o && o->weights_file) {
             ec_buf_printf(&h, " * weights: the contents of %s_weights.bin (%s_WEIGHTS_BYTES bytes, aligned to\n"

@@ -122,7 +122,7 @@ void ec_report_print(const ec_program *p, const ec_target *t, const ec_options *
 {
     const ec_graph *g = p->g;
     int64_t macs = 0, wread = 0;
-    int s, k;
+    int s, k, i;
     printf("edgec %s report: model '%s', target '%s'\n", EDGEC_VERSION,
            o && o->model ? o->model : (g->name ? g->name : "?"), t && t->name ? t->name : "generic");
     printf("MACs are counted for Conv, ConvTranspose, Gemm, MatMul, QConv, QFC%s; other ops count 0.\n\n",
@@ -155,6 +155,9 @@ void ec_report_print(const ec_program *p, const ec_target *t, const ec_options *
         printf("\n");
     }
     printf("\ntotals:\n");
+    for (i = 0; i < p->rtdims.n; i++)
+        printf("  run-time dim       %s = %lld..%lld (figures at %lld)\n", p->rtdims.a[i].name,
+               (long long)p->rtdims.a[i].min, (long long)p->rtdims.a[i].max, (long long)p->rtdims.a[i].max);
     printf("  steps              %d\n", p->steps.n);
     printf("  MACs               %lld\n", (long long)macs);
     printf("  weights (flash)    %lld bytes\n", (long long)ec_cg_weights_bytes(p));

@@ -21,7 +21,9 @@ typedef struct ec_bind {
 
 typedef struct ec_dimopt {
     const char *name;               /* symbolic dim */
-    int64_t value;
+    int64_t value;                  /* the fixed value, or the maximum of a range */
+    int64_t min;                    /* range: the minimum */
+    bool range;                     /* NAME=MIN..MAX: a run-time argument of NAME_run */
 } ec_dimopt;
 
 /* --quantize MODE. All modes are parsed in one place (compiler/main.c,
@@ -32,6 +34,11 @@ typedef enum ec_quant_mode {
     EC_QUANT_W4,                    /* weight-only, int4 blocks (compiler/wquant.c) */
     EC_QUANT_INT8,                  /* static int8 PTQ with --calib (compiler/quantize.c) */
 } ec_quant_mode;
+/* A symbolic dim kept as a run-time argument of NAME_run (--dim NAME=MIN..MAX). */
+typedef struct ec_rtdim {
+    const char *name;               /* the symbolic name in the model */
+    int64_t min, max;
+} ec_rtdim;
 
 typedef enum ec_calib_method {
     EC_CALIB_MINMAX = 0,            /* observed min and max */
@@ -75,6 +82,17 @@ typedef struct ec_program {
     int64_t lower_bound;            /* largest sum of bytes live at one step */
     const struct ec_wq_info *wq;    /* --quantize w8/w4 results for the reports, or NULL */
     const struct ec_qreport *quant; /* --quantize int8 figures, or NULL */
+    /* Run-time dims (compiler/symdim.c); all empty when every dim is fixed.
+     * g, steps and the plan are those at the maximum of every range; what
+     * varies is kept as polynomials in the dims: an array of ncoef = 3^n
+     * int64 coefficients, coef[i] multiplying prod_j dim_j^e_j where e_j is
+     * the j-th base-3 digit of i (ec_arg.poly, ec_arg.polys, below). */
+    EC_VEC(ec_rtdim) rtdims;        /* NAME_run's dim arguments, in order */
+    int ncoef;
+    int64_t **dim_poly;             /* [v * EC_MAX_RANK + d]: dim d of value v; NULL when fixed */
+    int64_t **numel_poly;           /* [v]: element count of v; NULL when fixed */
+    int nsamples;                   /* lowerings the polynomials were fitted to */
+    int64_t *sample_bytes;          /* [v * nsamples + k]: bytes of value v in sample k */
 } ec_program;
 
 /* ---- frontend ---------------------------------------------------------- */
@@ -137,6 +155,25 @@ void ec_qreport_print(const struct ec_qreport *r);
 int ec_qdq_import(ec_graph *g);
 struct ec_buf;
 void ec_qreport_json(struct ec_buf *b, const struct ec_qreport *r);
+/* ---- run-time dims (compiler/symdim.c) ------------------------------- */
+/* Builds the program (read, infer, lower) with the run-time dims names[i] set
+ * to values[i]; `where` ("past=3") is for diagnostics; rt_dim (or NULL) goes
+ * to graph.rt_dim before lowering. */
+typedef void (*ec_sample_fn)(void *ctx, const char *const *names, const int64_t *values, int n,
+                             const char *where, const bool *rt_dim, ec_program *out);
+/* p was built with every run-time dim at its maximum and has p->rtdims set.
+ * Builds it again at other values (max-1, max-2 and checks including the
+ * minimum), finds the value dims that vary, builds every sample again (p
+ * too) with that knowledge in graph.rt_dim, requires the same steps, calls and constants, and fits every
+ * integer argument, value dim and size that varies to a polynomial of degree
+ * <= 2 per dim with integer coefficients, verified at the check values;
+ * fails naming the node when one is not. Fills p's run-time dim fields. */
+void ec_symdim_fit(ec_program *p, ec_sample_fn build, void *ctx);
+/* A polynomial as C (`64 * past + 64`, names are the C identifiers of the
+ * dims) or compact for comments (`64*past+64`). */
+char *ec_poly_str(const ec_program *p, const int64_t *coef, const char *const *names, bool compact);
+/* Planner: do values a and b have the same byte size at every sample? */
+bool ec_symdim_same_bytes(const ec_program *p, int a, int b);
 
 /* ---- targets ----------------------------------------------------------- */
 typedef struct ec_target {

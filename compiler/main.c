@@ -25,7 +25,11 @@ static const char usage[] =
     "  --target T               target name (targets/T.xml) or an XML file (default: generic)\n"
     "  --bind INPUT=FILE.pb     fix graph input INPUT to the TensorProto in FILE.pb at\n"
     "                           compile time; it leaves NAME_run's signature\n"
-    "  --dim NAME=VALUE         give symbolic dimension NAME a fixed value\n"
+    "  --dim DIM=VALUE          give symbolic dimension DIM a fixed value\n"
+    "  --dim DIM=MIN..MAX       keep DIM a run-time value from MIN to MAX (..MAX: from\n"
+    "                           1): an int64_t argument of NAME_run after the outputs\n"
+    "                           (dims in the order the graph inputs first use them);\n"
+    "                           the arena is sized for MAX\n"
     "  --seq NAME=N             sequence graph input NAME has N elements, each of its\n"
     "                           declared element shape; it becomes the arguments\n"
     "                           NAME_0 ... NAME_<N-1>\n"
@@ -65,9 +69,10 @@ static const char usage[] =
     "  -h, --help               show this help\n"
     "  --version                show the version\n"
     "\n"
-    "The generated NAME_run(void *arena, inputs..., outputs...) needs an arena of\n"
-    "NAME_ARENA_BYTES bytes aligned to 64 bytes; it uses no malloc, no stdio and no\n"
-    "mutable globals.\n";
+    "The generated NAME_run(void *arena, inputs..., outputs..., dims...) needs an\n"
+    "arena of NAME_ARENA_BYTES bytes aligned to 64 bytes; it uses no malloc, no\n"
+    "stdio and no mutable globals. It returns 0, or NAME_ERR_DIM (-1) when a dim\n"
+    "is outside its range.\n";
 
 /* --emit-ir [--after PASS]: print the IR after a pass and stop. */
 static bool emit_ir;
@@ -155,7 +160,7 @@ static void apply_bind(ec_graph *g, const ec_bind *b)
     g->values.a[v].is_initializer = true;
 }
 
-static void apply_dim(ec_graph *g, const ec_dimopt *o)
+static void apply_dim(ec_graph *g, const ec_dimopt *o, int64_t value)
 {
     int i, d;
     bool found = false;
@@ -163,7 +168,7 @@ static void apply_dim(ec_graph *g, const ec_dimopt *o)
         ec_value *v = &g->values.a[g->inputs.a[i]];
         for (d = 0; d < v->shape.rank; d++)
             if (v->shape.dim[d] < 0 && v->shape.sym[d] && strcmp(v->shape.sym[d], o->name) == 0) {
-                v->shape.dim[d] = o->value;
+                v->shape.dim[d] = value;
                 found = true;
             }
     }
@@ -235,6 +240,36 @@ static ec_quant_mode parse_quantize(const char *arg)
     ec_fail_plain("--quantize %s: unknown mode (one of %s)", arg, names.s);
 }
 
+/* --dim VALUE, MIN..MAX or ..MAX (MIN 1) */
+static void parse_dim(ec_dimopt *d, const char *val)
+{
+    const char *dots = strstr(val, "..");
+    char *end;
+    errno = 0;
+    d->range = dots != NULL;
+    if (!dots) {
+        d->value = strtoll(val, &end, 10);
+        if (errno || *end || end == val || d->value < 0)
+            ec_fail_plain("--dim %s: '%s' is not a non-negative integer, MIN..MAX or ..MAX", d->name, val);
+        d->min = d->value;
+        return;
+    }
+    if (dots == val) {
+        d->min = 1;
+    } else {
+        d->min = strtoll(val, &end, 10);
+        if (errno || end != dots || d->min < 0 || !(*val >= '0' && *val <= '9'))
+            ec_fail_plain("--dim %s: '%s': MIN is not a non-negative integer", d->name, val);
+    }
+    d->value = strtoll(dots + 2, &end, 10);
+    if (errno || *end || end == dots + 2 || d->value < 0 || !(dots[2] >= '0' && dots[2] <= '9'))
+        ec_fail_plain("--dim %s: '%s': MAX is not a non-negative integer", d->name, val);
+    if (d->min > d->value)
+        ec_fail_plain("--dim %s: '%s': MIN is larger than MAX", d->name, val);
+    if (d->value > INT32_MAX)
+        ec_fail_plain("--dim %s: '%s': MAX is larger than %d", d->name, val, INT32_MAX);
+}
+
 static const char *split_eq(const char *opt, const char *arg, const char **rhs)
 {
     const char *eq = strchr(arg, '=');
@@ -299,13 +334,12 @@ static void parse_args(int argc, char **argv, ec_options *o)
         } else if (!strcmp(a, "--dim")) {
             ec_dimopt d;
             const char *val;
-            char *end;
+            int k;
             NEED_ARG();
             d.name = split_eq(a, argv[++i], &val);
-            errno = 0;
-            d.value = strtoll(val, &end, 10);
-            if (errno || *end || d.value < 0)
-                ec_fail_plain("--dim %s: '%s' is not a non-negative integer", d.name, val);
+            parse_dim(&d, val);
+            for (k = 0; k < o->dims.n; k++)
+                if (!strcmp(o->dims.a[k].name, d.name)) ec_fail_plain("--dim %s is given twice", d.name);
             EC_PUSH(o->dims, d);
         } else if (!strcmp(a, "--seq")) {
             ec_seqopt so;
@@ -414,21 +448,35 @@ static void sanitize_name(const char *name)
             ec_fail_plain("--name '%s' is not a C identifier", name);
 }
 
-/* Read the model and run the passes up to dead-node elimination. */
-static ec_graph *load_graph(const ec_options *o)
+static ec_graph *read_model(const ec_options *o)
 {
-    ec_graph *g;
-    int i;
+    size_t n = strlen(o->model);
     ec_diag_set_file(o->model);
-    {
-        size_t n = strlen(o->model);
-        g = n > 8 && !strcmp(o->model + n - 8, ".onnxtxt") ? ec_read_onnx_text(o->model) : ec_read_onnx(o->model);
-    }
-    for (i = 0; i < o->binds.n; i++) apply_bind(g, &o->binds.a[i]);
-    ec_diag_set_file(o->model);
-    for (i = 0; i < o->dims.n; i++) apply_dim(g, &o->dims.a[i]);
-    ec_seq_bind_inputs(g, o->seqs.a, o->seqs.n, o->opts.a, o->opts.n);
+    return n > 8 && !strcmp(o->model + n - 8, ".onnxtxt") ? ec_read_onnx_text(o->model) : ec_read_onnx(o->model);
+}
 
+/* Read, bind, fix the dims (run-time dims at `values`, by name, or at their
+ * maximum when names is NULL) and run the passes up to dead-node
+ * elimination. `where` names the sample in diagnostics ("model.onnx (with
+ * past=3): ..."). */
+static ec_graph *load_graph_at(const ec_options *o, const char *const *names, const int64_t *values, int nvals,
+                               const char *where)
+{
+    ec_graph *g = read_model(o);
+    int i, k;
+    bool ranges = false;
+    for (i = 0; i < o->binds.n; i++) apply_bind(g, &o->binds.a[i]);
+    ec_diag_set_file(where ? ec_fmt("%s (with %s)", o->model, where) : o->model);
+    for (i = 0; i < o->dims.n; i++) {
+        const ec_dimopt *d = &o->dims.a[i];
+        int64_t v = d->value;
+        ranges |= d->range;
+        for (k = 0; d->range && names && k < nvals; k++)
+            if (!strcmp(names[k], d->name)) v = values[k];
+        apply_dim(g, d, v);
+    }
+    ec_seq_bind_inputs(g, o->seqs.a, o->seqs.n, o->opts.a, o->opts.n);
+    g->runtime_dims = ranges && !emit_ir;
     /* the pipeline */
     maybe_emit(g, "read");
     ec_verify(g);
@@ -443,31 +491,81 @@ static ec_graph *load_graph(const ec_options *o)
     return g;
 }
 
+/* The float graph as read (for --max-layer-error's trial plans). */
+static ec_graph *load_graph(const ec_options *o)
+{
+    return load_graph_at(o, NULL, NULL, 0, NULL);
+}
+
+/* load_graph_at, then quantization and lowering into p (the sample builder
+ * of run-time dims, compiler/symdim.c). */
+static void build(void *ctx, const char *const *names, const int64_t *values, int nvals, const char *where,
+                  const bool *rt_dim, ec_program *p)
+{
+    const ec_options *o = ctx;
+    ec_graph *g = load_graph_at(o, names, values, nvals, where);
+    struct ec_qreport *quant = NULL;
+    if (o->quantize == EC_QUANT_INT8) {
+        if (g->runtime_dims) ec_fail_plain("--quantize int8 with run-time dims (--dim NAME=MIN..MAX) is not supported");
+        quant = ec_quantize_int8(&g, o, load_graph);
+        maybe_emit(g, "quantize");
+    }
+    if (rt_dim) {
+        g->rt_dim = rt_dim;
+        g->rt_dim_values = g->values.n;
+    }
+    if (o->quantize == EC_QUANT_W8 || o->quantize == EC_QUANT_W4) {
+        ec_wq_info *wq = ec_alloc(sizeof *wq);
+        ec_quantize_weights(g, o->quantize == EC_QUANT_W8 ? 8 : 4, o->quant_block, wq);
+        ec_lower_graph(g, p);
+        p->wq = wq;
+    } else {
+        ec_lower_graph(g, p);
+    }
+    p->quant = quant;
+}
+
+/* The range dims in the order they are first met in the graph inputs. */
+static void collect_rtdims(const ec_options *o, ec_program *p)
+{
+    const ec_graph *g = p->g;
+    int i, d, k, j;
+    for (i = 0; i < g->inputs.n; i++) {
+        const ec_value *v = &g->values.a[g->inputs.a[i]];
+        for (d = 0; d < v->shape.rank; d++) {
+            const char *s = v->shape.sym[d];
+            if (!s) continue;
+            for (k = 0; k < o->dims.n; k++) {
+                ec_rtdim r;
+                bool have = false;
+                if (!o->dims.a[k].range || strcmp(o->dims.a[k].name, s)) continue;
+                for (j = 0; j < p->rtdims.n; j++) have |= !strcmp(p->rtdims.a[j].name, s);
+                if (have) continue;
+                r.name = o->dims.a[k].name;
+                r.min = o->dims.a[k].min;
+                r.max = o->dims.a[k].value;
+                EC_PUSH(p->rtdims, r);
+            }
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     ec_options o;
-    ec_graph *g;
     ec_target *t;
     ec_program p;
     ec_output out = { 0 };
-    ec_wq_info wq;
-    struct ec_qreport *quant = NULL;
 
     parse_args(argc, argv, &o);
     sanitize_name(o.name);
     o.root = find_root(argv[0]);
     t = ec_target_load(o.root, o.target);
 
-    g = load_graph(&o);
-    if (o.quantize == EC_QUANT_INT8) {
-        quant = ec_quantize_int8(&g, &o, load_graph);
-        maybe_emit(g, "quantize");
-    }
-    if (o.quantize == EC_QUANT_W8 || o.quantize == EC_QUANT_W4)
-        ec_quantize_weights(g, o.quantize == EC_QUANT_W8 ? 8 : 4, o.quant_block, &wq);
-    ec_lower_graph(g, &p);
-    if (o.quantize == EC_QUANT_W8 || o.quantize == EC_QUANT_W4) p.wq = &wq;
-    p.quant = quant;
+    build(&o, NULL, NULL, 0, NULL, NULL, &p);
+    collect_rtdims(&o, &p);
+    ec_symdim_fit(&p, build, &o);
+    ec_diag_set_file(o.model);
     ec_plan_memory(&p);
     out.dir = o.outdir;
     ec_codegen_c(&p, t, &o, &out);

@@ -51,6 +51,13 @@ static int64_t value_bytes(const ec_graph *g, int v)
     return (int64_t)ec_mul_size((size_t)ec_shape_numel(&x->shape), es);
 }
 
+/* Same byte size now, and at every sample when dims are run-time values. */
+static bool same_bytes(const ec_program *p, int a, int b)
+{
+    if (value_bytes(p->g, a) != value_bytes(p->g, b)) return false;
+    return p->nsamples == 0 || ec_symdim_same_bytes(p, a, b);
+}
+
 static int find_root(const ec_graph *g, int v)
 {
     int guard = g->values.n + 1;
@@ -131,7 +138,7 @@ void ec_plan_memory(ec_program *p)
         if (!st->L.alias || o < 0 || in < 0 || o == in) continue;
         if (!in_arena(&g->values.a[o])) continue;       /* graph output: keep the copy */
         r = find_root(g, in);
-        if (value_bytes(g, o) != value_bytes(g, r)) continue;
+        if (!same_bytes(p, o, r)) continue;
         g->values.a[o].alias = in;
     }
 
@@ -180,7 +187,7 @@ void ec_plan_memory(ec_program *p)
         if (find_root(g, o) != o || ri == o) continue;
         if (!in_arena(&g->values.a[ri]) || !in_arena(&g->values.a[o])) continue;
         if (last[ri] != s || first[o] != s) continue;
-        if (value_bytes(g, o) != value_bytes(g, ri)) continue;
+        if (!same_bytes(p, o, ri)) continue;
         if (ec_dtype_size(g->values.a[o].dtype) != ec_dtype_size(g->values.a[in].dtype)) continue;
         for (c = 0; c < st->L.calls.n; c++) {
             ec_call *call = &st->L.calls.a[c];

@@ -32,9 +32,10 @@ static void check_inputs_static(ec_graph *g)
         for (d = 0; d < v->shape.rank; d++)
             if (v->shape.dim[d] < 0) {
                 if (v->shape.sym[d])
-                    ec_fail("graph input '%s' %s: symbolic dim '%s' needs a value (--dim %s=VALUE)",
+                    ec_fail("graph input '%s' %s: symbolic dim '%s' needs a value (--dim %s=VALUE, "
+                            "or --dim %s=MIN..MAX for a run-time argument)",
                             v->name, ec_shape_str(&v->shape, buf, sizeof buf), v->shape.sym[d],
-                            v->shape.sym[d]);
+                            v->shape.sym[d], v->shape.sym[d]);
                 ec_fail("graph input '%s' %s: dim %d is unknown", v->name,
                         ec_shape_str(&v->shape, buf, sizeof buf), d);
             }

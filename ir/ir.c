@@ -516,3 +516,9 @@ int ec_attr_floats(const ec_node *n, const char *name, const float **out)
     *out = a->floats;
     return a->n;
 }
+
+bool ec_dim_is_runtime(const ec_graph *g, int v, int d)
+{
+    if (!g->rt_dim || v < 0 || v >= g->rt_dim_values || d < 0 || d >= EC_MAX_RANK) return false;
+    return g->rt_dim[v * EC_MAX_RANK + d];
+}

@@ -184,7 +184,20 @@ typedef struct ec_graph {
     struct ec_graph *parent;        /* enclosing graph of a sub-graph, or NULL */
     EC_VEC(char *) io_notes;        /* sequence/optional graph inputs and outputs that have
                                        no C argument (empty), for the generated header */
+    /* Some dims are run-time arguments (--dim NAME=MIN..MAX): the graph is
+     * lowered at several values of them, and lowerings must prefer kernels
+     * whose argument lists do not grow with a dim (ec_gather_strided rather
+     * than ec_gather_map's per-coordinate tables). */
+    bool runtime_dims;
+    /* With run-time dims, once known: rt_dim[v * EC_MAX_RANK + d] is true when
+     * dim d of value v differs between the values the graph is lowered at
+     * (NULL before that). A dim of 1 that is run-time is not a broadcast 1. */
+    const bool *rt_dim;
+    int rt_dim_values;              /* values rt_dim covers */
 } ec_graph;
+
+/* Does dim d of value v vary with the run-time dims (graph.rt_dim)? */
+bool ec_dim_is_runtime(const ec_graph *g, int v, int d);
 
 /* ---- ir.c: builder (both frontends use only this) ---------------------- */
 ec_graph *ec_graph_new(const char *name);
@@ -337,6 +350,11 @@ typedef struct ec_arg {
     int32_t *ints; float *floats; int n;  /* INTS/FLOATS */
     int64_t bytes;                  /* SCRATCH */
     int64_t offset;                 /* SCRATCH: arena offset (planner) */
+    /* With run-time dims (compiler/symdim.c): INT as a polynomial of the
+     * dims (see ec_poly in edgec.h), or NULL when it does not vary; INTS:
+     * one such pointer per element, or NULL when no element varies. */
+    int64_t *poly;
+    int64_t **polys;
 } ec_arg;
 
 typedef struct ec_call {

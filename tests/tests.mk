@@ -112,3 +112,10 @@ check-quant: asan
 	$(CONF_PYTHON) tests/quant/run.py $(ASAN_B)/edgec
 .PHONY: check-quant
 test: check-quant
+
+# Run-time symbolic dims (tests/symdim/): a decode step with a KV cache compiled with
+# --dim past=MIN..MAX by the ASan edgec, its C built with ASan + UBSan and compared with numpy.
+check-symdim: asan
+	$(CONF_PYTHON) tests/symdim/run.py $(ASAN_B)/edgec
+.PHONY: check-symdim
+test: check-symdim

@@ -174,25 +174,39 @@ typedef struct {
     int64_t st[3][EC_MAX_RANK];
 } bplan;
 
-/* ins[k] == NULL: the input is the output itself (contiguous). */
-static void plan_bcast(const ec_shape *out, const ec_shape *const *ins, int nin, bplan *p)
+/* rt[d]: dim d of s (value v's shape, or a copy of it) is a run-time dim
+ * (graph.rt_dim), so a 1 there is not a broadcast 1. */
+static void rt_of(ec_graph *g, int v, const ec_shape *s, bool *rt)
+{
+    int d;
+    for (d = 0; d < EC_MAX_RANK; d++)
+        rt[d] = v >= 0 && d < s->rank && g->values.a[v].shape.rank == s->rank && ec_dim_is_runtime(g, v, d);
+}
+
+/* ins[k] == NULL: the input is the output itself (contiguous). ids[k]: the
+ * value of input k, ids[nin] the output (for run-time dims). */
+static void plan_bcast(ec_graph *g, const int *ids, const ec_shape *out, const ec_shape *const *ins, int nin,
+                       bplan *p)
 {
     int64_t st[3][EC_MAX_RANK];
+    bool rt[EC_MAX_RANK], rto[EC_MAX_RANK];
     int r = out->rank, d, k, m = 0;
+    rt_of(g, ids[nin], out, rto);
     for (k = 0; k < nin; k++) {
         const ec_shape *s = ins[k] ? ins[k] : out;
         int64_t acc = 1;
+        rt_of(g, ins[k] ? ids[k] : ids[nin], s, rt);
         for (d = r - 1; d >= 0; d--) {
             int id = d - (r - s->rank);
             int64_t dim = id >= 0 ? s->dim[id] : 1;
-            st[k][d] = (dim == 1) ? 0 : acc;
+            st[k][d] = (dim == 1 && !(id >= 0 && rt[id])) ? 0 : acc;
             acc *= dim;
         }
     }
     p->rank = 0;
     for (d = 0; d < r; d++) {
         bool merge = m > 0;
-        if (out->dim[d] == 1) continue;
+        if (out->dim[d] == 1 && !rto[d]) continue;
         for (k = 0; k < nin && merge; k++)
             if (p->st[k][m - 1] != st[k][d] * out->dim[d]) merge = false;
         if (merge) {
@@ -528,9 +542,13 @@ static void emit_binary(ec_graph *g, int node, ec_lowering *L, const char *base,
     const ec_shape *ins[2];
     bplan p;
     ec_call *c = ec_emit(L, base);
+    int ids[3];
     ins[0] = as;
     ins[1] = bs;
-    plan_bcast(&g->values.a[y].shape, ins, 2, &p);
+    ids[0] = a;
+    ids[1] = b;
+    ids[2] = y;
+    plan_bcast(g, ids, &g->values.a[y].shape, ins, 2, &p);
     ec_arg_out(c, "y", y);
     ec_arg_in(c, "a", a);
     ec_arg_in(c, "b", b);
@@ -569,9 +587,13 @@ static void lower_pow(ec_graph *g, int node, ec_lowering *L)
     const ec_shape *ins[2];
     bplan p;
     ec_call *c = ec_emit(L, kname("ec_pow", g->values.a[a].dtype));
+    int ids[3];
     ins[0] = &as;
     ins[1] = &bs;
-    plan_bcast(&g->values.a[y].shape, ins, 2, &p);
+    ids[0] = a;
+    ids[1] = b;
+    ids[2] = y;
+    plan_bcast(g, ids, &g->values.a[y].shape, ins, 2, &p);
     ec_arg_out(c, "y", y);
     ec_arg_in(c, "a", a);
     ec_arg_in(c, "b", b);
@@ -653,11 +675,14 @@ static void lower_where(ec_graph *g, int node, ec_lowering *L)
     bplan p;
     ec_call *c;
     int k;
+    int ids[4];
     for (k = 0; k < 3; k++) {
         s[k] = eff_shape(g, node, k);
         ins[k] = &s[k];
+        ids[k] = ec_in_id(g, node, k);
     }
-    plan_bcast(&g->values.a[y].shape, ins, 3, &p);
+    ids[3] = y;
+    plan_bcast(g, ids, &g->values.a[y].shape, ins, 3, &p);
     c = ec_emit(L, "ec_where");
     ec_arg_out(c, "y", y);
     ec_arg_in(c, "c", ec_in_id(g, node, 0));

@@ -819,8 +819,9 @@ static void mm_info_make(ec_graph *g, int node, mm_info *mi)
             int ia = i - (ob.rank - ab.rank), ib = i - (ob.rank - bb.rank);
             int64_t da = ia >= 0 ? ab.dim[ia] : 1, db = ib >= 0 ? bb.dim[ib] : 1;
             mi->bdims[i] = ob.dim[i];
-            mi->sa[i] = da == 1 ? 0 : stra;
-            mi->sb[i] = db == 1 ? 0 : strb;
+            /* a run-time dim that is 1 at this value is not a broadcast 1 */
+            mi->sa[i] = da == 1 && !ec_dim_is_runtime(g, (int)(mi->a - g->values.a), ia) ? 0 : stra;
+            mi->sb[i] = db == 1 && !ec_dim_is_runtime(g, (int)(mi->b - g->values.a), ib) ? 0 : strb;
             stra *= da;
             strb *= db;
         }

@@ -190,10 +190,12 @@ static void lower_reduce(ec_graph *g, int node, ec_lowering *L)
         return;
     }
     /* Canonical form: drop 1s, merge neighbours that are both kept or both
-     * reduced; a reduction over axes {1,2} of [2,3,4,5] becomes [2,12,5]. */
+     * reduced; a reduction over axes {1,2} of [2,3,4,5] becomes [2,12,5].
+     * With run-time dims a dim may be 1 at one value only: keep the 1s, so
+     * that the call's form does not depend on the value. */
     for (k = 0; k < x->shape.rank; k++) {
         int64_t d = x->shape.dim[k];
-        if (d == 1) continue;
+        if (d == 1 && !g->runtime_dims) continue;
         if (m > 0 && mask[m - 1] == (int64_t)red[k]) {
             dims[m - 1] *= d;
         } else {

@@ -206,6 +206,21 @@ static void emit_map(ec_lowering *L, int y, int x, int fill_v, int64_t es, int r
     ec_arg_ints(c, "fill_bits", fill ? fill : nofill, 2);
 }
 
+/* ec_gather_strided call: y[o] = x[base + sum_d o_d * strides[d]]. */
+static void emit_strided(ec_lowering *L, int y, int x, int64_t es, int rank, const int64_t *ydims,
+                         int64_t base, const int64_t *strides)
+{
+    static const int64_t one = 1, zero = 0;
+    ec_call *c = ec_emit(L, "ec_gather_strided");
+    ec_arg_out(c, "y", y);
+    ec_arg_in(c, "x", x);
+    ec_arg_int(c, "elem_size", es);
+    ec_arg_int(c, "rank", rank > 0 ? rank : 1);
+    ec_arg_int(c, "base", base);
+    ec_arg_ints(c, "ydims", rank > 0 ? ydims : &one, rank > 0 ? rank : 1);
+    ec_arg_ints(c, "strides", rank > 0 ? strides : &zero, rank > 0 ? rank : 1);
+}
+
 /* Table storage for emit_map: ydims of y, one slot per output coordinate. */
 typedef struct maptab {
     int rank;
@@ -439,6 +454,13 @@ static void lower_transpose(ec_graph *g, int node, ec_lowering *L)
     if (lower_empty(g, node, L)) return;
     transpose_perm(g, node, x->shape.rank, perm);
     strides_of(&x->shape, st);
+    if (g->runtime_dims) {
+        int64_t ps[EC_MAX_RANK];
+        for (d = 0; d < y->shape.rank; d++) ps[d] = st[perm[d]];
+        emit_strided(L, ec_out_id(g, node, 0), ec_in_id(g, node, 0), esize(g, node, x->dtype), y->shape.rank,
+                     y->shape.dim, 0, ps);
+        return;
+    }
     maptab_init(&m, &y->shape);
     for (d = 0; d < m.rank; d++)
         for (o = 0; o < m.ydims[d]; o++) TAB(&m, d, o) = o * st[perm[d]];
@@ -490,7 +512,8 @@ static void lower_concat(ec_graph *g, int node, ec_lowering *L)
     for (k = 0; k < nd(g, node)->nin; k++) {
         ec_value *x = ec_in(g, node, k);
         int64_t blk = x->shape.dim[axis] * inner * es;
-        if (blk > 0) {
+        /* with run-time dims, an input empty at one value is not at another */
+        if (blk > 0 || g->runtime_dims) {
             ec_call *c = ec_emit(L, "ec_copy_blocks");
             ec_arg_out(c, "y", ec_out_id(g, node, 0));
             ec_arg_in(c, "x", ec_in_id(g, node, k));
@@ -652,6 +675,16 @@ static void lower_slice(ec_graph *g, int node, ec_lowering *L)
     if (lower_empty(g, node, L)) return;
     slice_plan_make(g, node, x, &p);
     strides_of(&x->shape, st);
+    if (g->runtime_dims) {
+        int64_t ss[EC_MAX_RANK], base = 0;
+        for (d = 0; d < y->shape.rank; d++) {
+            base += p.start[d] * st[d];
+            ss[d] = p.step[d] * st[d];
+        }
+        emit_strided(L, ec_out_id(g, node, 0), ec_in_id(g, node, 0), esize(g, node, x->dtype), y->shape.rank,
+                     y->shape.dim, base, ss);
+        return;
+    }
     maptab_init(&m, &y->shape);
     for (d = 0; d < m.rank; d++)
         for (o = 0; o < m.ydims[d]; o++) TAB(&m, d, o) = (p.start[d] + o * p.step[d]) * st[d];
@@ -915,6 +948,16 @@ static void lower_expand(ec_graph *g, int node, ec_lowering *L)
     maptab m;
     if (lower_empty(g, node, L)) return;
     strides_of(&x->shape, st);
+    if (g->runtime_dims) {
+        int64_t es[EC_MAX_RANK];
+        for (d = 0; d < R; d++) {
+            int j = d - (R - r);
+            es[d] = (j < 0 || x->shape.dim[j] == 1) ? 0 : st[j];
+        }
+        emit_strided(L, ec_out_id(g, node, 0), ec_in_id(g, node, 0), esize(g, node, x->dtype), R,
+                     y->shape.dim, 0, es);
+        return;
+    }
     maptab_init(&m, &y->shape);
     for (d = 0; d < R; d++) {
         int j = d - (R - r);
@@ -1818,6 +1861,10 @@ static void thunk_gather_map(const ec_karg *a)
 {
     ec_gather_map(a[0].p, a[1].p, a[2].p, a[3].i, a[4].i, a[5].ip, a[6].ip, a[7].ip);
 }
+static void thunk_gather_strided(const ec_karg *a)
+{
+    ec_gather_strided(a[0].p, a[1].p, a[2].i, a[3].i, a[4].i, a[5].ip, a[6].ip);
+}
 static void thunk_copy_blocks(const ec_karg *a)
 {
     ec_copy_blocks(a[0].p, a[1].p, a[2].i, a[3].i, a[4].i, a[5].i, a[6].i, a[7].i);
@@ -1864,6 +1911,7 @@ static void thunk_resize_f32(const ec_karg *a)
 
 const ec_kernel ec_kernels_shape[] = {
     { "ec_gather_map", thunk_gather_map, "ec_shape.h", "ec_shape.c" },
+    { "ec_gather_strided", thunk_gather_strided, "ec_shape.h", "ec_shape.c" },
     { "ec_copy_blocks", thunk_copy_blocks, "ec_shape.h", "ec_shape.c" },
     { "ec_gather", thunk_gather, "ec_shape.h", "ec_shape.c" },
     { "ec_gather_elements", thunk_gather_elements, "ec_shape.h", "ec_shape.c" },

@@ -75,12 +75,45 @@ void ec_gather_map(void *y, const void *x, const void *fill_in, int32_t elem_siz
     }
 }
 
+void ec_gather_strided(void *y, const void *x, int32_t elem_size, int32_t rank, int32_t base,
+                       const int32_t *ydims, const int32_t *strides)
+{
+    unsigned char *yp = (unsigned char *)y;
+    const unsigned char *xp = (const unsigned char *)x;
+    int32_t idx[EC_MAX_RANK];
+    int32_t d, last = rank - 1, n = ydims[last], step = strides[last], i;
+    int64_t outer = 1, o;
+    for (d = 0; d < rank; d++) {
+        idx[d] = 0;
+        if (d < last) outer *= ydims[d];
+        if (ydims[d] == 0) return;
+    }
+    for (o = 0; o < outer; o++) {
+        int64_t off = base;
+        for (d = 0; d < last; d++) off += (int64_t)idx[d] * strides[d];
+        if (step == 1 && (int64_t)n * elem_size <= INT32_MAX) {
+            copy_bytes(yp, xp + off * elem_size, n * elem_size);
+            yp += (int64_t)n * elem_size;
+        } else {
+            for (i = 0; i < n; i++, yp += elem_size, off += step)
+                copy_bytes(yp, xp + off * elem_size, elem_size);
+        }
+        for (d = last - 1; d >= 0; d--) {
+            if (++idx[d] < ydims[d]) break;
+            idx[d] = 0;
+        }
+    }
+}
+
 void ec_copy_blocks(void *y, const void *x, int32_t nblocks, int32_t block_bytes,
                     int32_t y_offset, int32_t y_stride, int32_t x_offset, int32_t x_stride)
 {
-    unsigned char *yp = (unsigned char *)y + y_offset;
-    const unsigned char *xp = (const unsigned char *)x + x_offset;
+    unsigned char *yp;
+    const unsigned char *xp;
     int32_t b;
+    if (nblocks <= 0 || block_bytes <= 0) return; /* x may be an empty caller buffer */
+    yp = (unsigned char *)y + y_offset;
+    xp = (const unsigned char *)x + x_offset;
     for (b = 0; b < nblocks; b++)
         copy_bytes(yp + (int64_t)b * y_stride, xp + (int64_t)b * x_stride, block_bytes);
 }

@@ -21,6 +21,13 @@
 void ec_gather_map(void *y, const void *x, const void *fill_in, int32_t elem_size, int32_t rank,
                    const int32_t *ydims, const int32_t *offs, const int32_t *fill_bits);
 
+/* y has `rank` dims ydims[]; element y[o] is x[base + sum_d o_d * strides[d]]
+ * (strides in elements, any sign, 0 to repeat). Transpose, Slice and Expand
+ * when a dim is a run-time argument: unlike ec_gather_map, no argument grows
+ * with the dims, so the call is the same code for every value. rank >= 1. */
+void ec_gather_strided(void *y, const void *x, int32_t elem_size, int32_t rank, int32_t base,
+                       const int32_t *ydims, const int32_t *strides);
+
 /* nblocks blocks of block_bytes: block b goes from x + x_offset + b*x_stride
  * to y + y_offset + b*y_stride (all in bytes). Concat and Split. */
 void ec_copy_blocks(void *y, const void *x, int32_t nblocks, int32_t block_bytes,
