@@ -103,3 +103,10 @@ check-f16: $(B)/edgec
 	@tail -1 $(B)/check-f16/log
 .PHONY: check-f16
 test: check-f16
+
+# Control flow (tests/control/): the golden control model run with its If
+# condition flipping between runs, against numpy's values, under ASan/UBSan.
+check-control: $(B)/edgec
+	sh tests/control/run.sh $(B)/edgec
+.PHONY: check-control
+test: check-control

@@ -135,9 +135,11 @@ static void add_node(node_vec *nv, ec_graph *g, int node, const char *op, const 
     ec_node c;
     memset(&c, 0, sizeof c);
     c.op = ec_strdup(op);
-    c.domain = ec_strdup(strcmp(op, "If") == 0 ? "edgec" : "");
+    c.domain = ec_strdup("");
     c.name = ec_fmt("%s/%s", n->name[0] ? n->name : n->op, suffix);
     c.index = n->index;
+    c.region = n->region; /* in the same If branch / Loop body */
+    c.branch = n->branch;
     c.nin = nin;
     c.nout = nout;
     c.in = ec_alloc(sizeof(int) * (size_t)(nin + 1));
