@@ -20,7 +20,9 @@
  *         outputs = carried
  *     The trip count must be known at compile time (Loop's M a constant, a
  *     Scan's scan-input length); a scan output's length must not depend on a
- *     condition computed at run time.
+ *     condition computed at run time. Body values that depend only on the
+ *     iteration number and constants are tabled at compile time (hoist()).
+ *     A Loop whose inputs are all constant is folded by the interpreter.
  *
  * A region's nodes read outer values by name. Names resolve in the parent
  * graph for a top-level node; a control node inside a copied region gets the
@@ -187,9 +189,10 @@ static int resolve(inliner *in, ec_graph *sg, int *map, int v)
     return map[v];
 }
 
-/* Copy the nodes of sub-graph sg; out[k] gets g's value of its output k.
- * map (sg's value count, -1 = not yet known) may give values for sg's inputs. */
-static void inline_graph(inliner *in, ec_graph *sg, int *map, int *out)
+/* Copy the nodes of sub-graph sg (those with pick[i], all if pick is NULL);
+ * out[k] (if out) gets g's value of its output k. map (sg's value count, -1 =
+ * not yet known) may give values for sg's inputs. */
+static void inline_graph(inliner *in, ec_graph *sg, int *map, int *out, const bool *pick)
 {
     ec_graph *g = in->g;
     int i, k;
@@ -198,7 +201,7 @@ static void inline_graph(inliner *in, ec_graph *sg, int *map, int *out)
         const ec_node *sn = &sg->nodes.a[i];
         ec_node c;
         name_vec caps = { 0 };
-        if (sn->dead) continue;
+        if (sn->dead || (pick && !pick[i])) continue;
         memset(&c, 0, sizeof c);
         c.op = ec_strdup(sn->op);
         c.domain = ec_strdup(sn->domain);
@@ -239,7 +242,8 @@ static void inline_graph(inliner *in, ec_graph *sg, int *map, int *out)
         }
         EC_PUSH(in->nodes, c);
     }
-    for (k = 0; k < sg->outputs.n; k++) out[k] = resolve(in, sg, map, sg->outputs.a[k]);
+    if (out)
+        for (k = 0; k < sg->outputs.n; k++) out[k] = resolve(in, sg, map, sg->outputs.a[k]);
 }
 
 static int *new_map(const ec_graph *sg)
@@ -343,7 +347,7 @@ static bool expand_if(ec_graph *g, int node)
         ec_graph *sg = branch(g, node, "then_branch");
         int *map = new_map(sg);
         in.prefix = ec_fmt("%s/then", base);
-        inline_graph(&in, sg, map, then_out);
+        inline_graph(&in, sg, map, then_out, NULL);
         ec_free(map);
     }
     if (run_time || !which) {
@@ -351,7 +355,7 @@ static bool expand_if(ec_graph *g, int node)
         int *map = new_map(sg);
         in.prefix = ec_fmt("%s/else", base);
         if (run_time) in.branch = 1;
-        inline_graph(&in, sg, map, run_time ? else_out : then_out);
+        inline_graph(&in, sg, map, run_time ? else_out : then_out, NULL);
         ec_free(map);
     }
     n = NODE(g, node);
@@ -449,6 +453,188 @@ static void check_body_input(ec_graph *g, int node, const ec_graph *body, int k,
                      ec_dtype_name(b->dtype), ec_dtype_name(dt));
 }
 
+/* A new node in in->nodes (a copy's region and place). */
+static void add_node(inliner *in, const char *op, const char *name, const int *ins, int nin, int out,
+                     const ec_attr *attr)
+{
+    ec_node c;
+    memset(&c, 0, sizeof c);
+    c.op = ec_strdup(op);
+    c.domain = ec_strdup("");
+    c.name = ec_strdup(name);
+    c.index = NODE(in->g, in->node)->index;
+    c.region = in->region;
+    c.branch = in->branch;
+    c.nin = nin;
+    c.in = ec_alloc(sizeof(int) * (size_t)(nin + 1));
+    memcpy(c.in, ins, sizeof(int) * (size_t)nin);
+    c.nout = 1;
+    c.out = ec_alloc(sizeof(int));
+    c.out[0] = out;
+    if (attr) {
+        c.nattrs = 1;
+        c.attrs = ec_alloc(sizeof(ec_attr));
+        c.attrs[0] = *attr;
+    }
+    EC_PUSH(in->nodes, c);
+}
+
+static int const_value(ec_graph *g, const char *prefix, const char *name, ec_dtype dt, int rank,
+                       const int64_t *dims, const void *data, size_t nbytes)
+{
+    int v = fresh_value(g, prefix, name);
+    ec_shape s = ec_shape_make(rank, dims);
+    void *d = ec_alloc(nbytes ? nbytes : 1);
+    memcpy(d, data, nbytes);
+    ec_value_set_const(g, v, dt, &s, d);
+    g->values.a[v].is_initializer = true;
+    return v;
+}
+
+/* Iteration constants: body nodes that depend on the iteration number and
+ * otherwise only on constants (the bounds of a Slice by the iteration, say)
+ * are computed at compile time for every iteration, into a table the body
+ * reads with Gather(table, iteration number). Their copies go in front of the
+ * Loop (into in->nodes, at the Loop's place) and fold. Returns the body
+ * nodes not to copy into the body (NULL: none), and sets map for the values
+ * the body reads from tables. */
+static bool *hoist(inliner *in, ec_graph *body, int *map, int iter, int64_t trips)
+{
+    ec_graph *g = in->g;
+    const ec_node *ln = NODE(g, in->node);
+    int nv = body->values.n, nn, i, k, t, nh = 0, npick = 0, bi;
+    bool *only, *dep, *h, *pick, *front;
+    int region = in->region, branch = in->branch;
+    const char *prefix = in->prefix;
+    ec_toposort(body);
+    nn = body->nodes.n;
+    bi = body->inputs.a[0];
+    only = ec_alloc(sizeof(bool) * (size_t)(nv + 1));
+    dep = ec_alloc(sizeof(bool) * (size_t)(nv + 1));
+    h = ec_alloc(sizeof(bool) * (size_t)(nn + 1));
+    pick = ec_alloc(sizeof(bool) * (size_t)(nn + 1));
+    front = ec_alloc(sizeof(bool) * (size_t)(nv + 1));
+    only[bi] = dep[bi] = true;
+    for (i = 0; i < nv; i++) {
+        const ec_value *v = &body->values.a[i];
+        if (v->data) only[i] = true;
+        else if (!locally_defined(v)) only[i] = g->values.a[resolve_outer(in, v->name)].data != NULL;
+    }
+    for (i = 0; i < nn; i++) {
+        const ec_node *n = &body->nodes.a[i];
+        bool o = !n->dead && !has_graph_attr(n) && n->nout > 0, d = false;
+        const ec_opdef *od = ec_op_find(n->op, n->domain);
+        if (od && (od->flags & EC_OPF_NOFOLD)) o = false;
+        for (k = 0; k < n->nin; k++)
+            if (n->in[k] >= 0) {
+                o = o && only[n->in[k]];
+                d = d || dep[n->in[k]];
+            }
+        for (k = 0; k < n->nout; k++)
+            if (n->out[k] >= 0) {
+                only[n->out[k]] = o;
+                dep[n->out[k]] = d;
+            }
+        pick[i] = o;
+        h[i] = o && d;
+        nh += h[i];
+        npick += pick[i];
+    }
+    if (nh == 0 || trips < 1 || trips * npick > 4096) {
+        ec_free(only); ec_free(dep); ec_free(h); ec_free(pick); ec_free(front);
+        return NULL;
+    }
+    /* the values of hoisted nodes read by the rest of the body */
+    for (i = 0; i < nn; i++) {
+        const ec_node *n = &body->nodes.a[i];
+        name_vec reads = { 0 };
+        if (h[i] || n->dead) continue;
+        for (k = 0; k < n->nin; k++)
+            if (n->in[k] >= 0 && only[n->in[k]] && dep[n->in[k]]) front[n->in[k]] = true;
+        if (has_graph_attr(n)) node_graph_reads(n, &reads);
+        for (k = 0; k < reads.n; k++) {
+            int v = ec_value_find(body, reads.a[k]);
+            if (v >= 0 && only[v] && dep[v]) front[v] = true;
+        }
+    }
+    for (k = 0; k < body->outputs.n; k++) {
+        int v = body->outputs.a[k];
+        if (only[v] && dep[v]) front[v] = true;
+    }
+    front[bi] = false; /* the iteration number itself stays */
+    {
+        int **parts = ec_alloc(sizeof(int *) * (size_t)(nv + 1));
+        in->region = ln->region;
+        in->branch = ln->branch;
+        for (t = 0; t < trips; t++) {
+            int *m = new_map(body);
+            int64_t tv = t;
+            in->prefix = ec_fmt("%s/iter%lld", prefix, (long long)t);
+            m[bi] = const_value(g, in->prefix, "iter", EC_DT_INT64, 0, NULL, &tv, sizeof tv);
+            inline_graph(in, body, m, NULL, pick);
+            for (i = 0; i < nv; i++)
+                if (front[i]) {
+                    if (!parts[i]) parts[i] = ec_alloc(sizeof(int) * (size_t)(trips + 1));
+                    parts[i][t] = m[i];
+                }
+            ec_free(m);
+        }
+        for (i = 0; i < nv; i++) {
+            int *us, table, gi[2];
+            ec_attr ax;
+            char *nm;
+            if (!front[i]) continue;
+            in->prefix = prefix;
+            us = ec_alloc(sizeof(int) * (size_t)(trips + 1));
+            for (t = 0; t < trips; t++) {
+                int ui[2];
+                static const int64_t zero = 0, one = 1;
+                nm = ec_fmt("%s/iter%lld/%s", prefix, (long long)t, body->values.a[i].name);
+                us[t] = fresh_value(g, nm, "row");
+                ui[0] = parts[i][t];
+                memset(&ax, 0, sizeof ax);
+                ax.name = ec_strdup("axes");
+                if (g->opset >= 13) {
+                    ui[1] = const_value(g, nm, "axes", EC_DT_INT64, 1, &one, &zero, sizeof zero);
+                    add_node(in, "Unsqueeze", nm, ui, 2, us[t], NULL);
+                } else {
+                    ax.type = EC_ATTR_INTS;
+                    ax.n = 1;
+                    ax.ints = ec_alloc(sizeof(int64_t));
+                    add_node(in, "Unsqueeze", nm, ui, 1, us[t], &ax);
+                }
+            }
+            nm = ec_fmt("%s/%s_by_iteration", prefix, body->values.a[i].name);
+            table = fresh_value(g, prefix, ec_fmt("%s_by_iteration", body->values.a[i].name));
+            memset(&ax, 0, sizeof ax);
+            ax.name = ec_strdup("axis");
+            ax.type = EC_ATTR_INT;
+            add_node(in, "Concat", nm, us, (int)trips, table, NULL);
+            in->nodes.a[in->nodes.n - 1].nattrs = 1;
+            in->nodes.a[in->nodes.n - 1].attrs = ec_alloc(sizeof(ec_attr));
+            in->nodes.a[in->nodes.n - 1].attrs[0] = ax;
+            /* in the body: the row of this iteration */
+            in->region = region;
+            in->branch = branch;
+            gi[0] = table;
+            gi[1] = iter;
+            map[i] = fresh_value(g, prefix, body->values.a[i].name);
+            add_node(in, "Gather", ec_fmt("%s/%s", prefix, body->values.a[i].name), gi, 2, map[i], NULL);
+            in->region = ln->region;
+            in->branch = ln->branch;
+            ec_free(us);
+            ec_free(parts[i]);
+        }
+        ec_free(parts);
+    }
+    in->region = region;
+    in->branch = branch;
+    in->prefix = prefix;
+    for (i = 0; i < nn; i++) pick[i] = h[i] ? false : true;
+    ec_free(only); ec_free(dep); ec_free(h); ec_free(front);
+    return pick;
+}
+
 static bool expand_loop(ec_graph *g, int node, bool scan)
 {
     ec_node *n = NODE(g, node);
@@ -456,6 +642,7 @@ static bool expand_loop(ec_graph *g, int node, bool scan)
     ec_graph *body = graph_attr(g, node, "body");
     int nin = own_inputs(n), N, S = 0, K, first_init, first_scan, batch = 0, k, j;
     int M = -1, cond = -1, iter = -1, cond_in = -1, *map, *bout, *ins, *outs;
+    bool *skip;
     int64_t trips = 0, info[5];
     int64_t *dirs, *axes;
     inliner in;
@@ -589,7 +776,8 @@ static bool expand_loop(ec_graph *g, int node, bool scan)
     for (k = 0; k < K; k++) dirs[S + k] = attr_at(n, "scan_output_directions", k, 0) != 0;
 
     bout = ec_alloc(sizeof(int) * (size_t)(body->outputs.n + 1));
-    inline_graph(&in, body, map, bout);
+    skip = scan ? NULL : hoist(&in, body, map, iter, trips);
+    inline_graph(&in, body, map, bout, skip);
     ec_free(map);
     n = NODE(g, node);
 
@@ -630,6 +818,7 @@ static bool expand_loop(ec_graph *g, int node, bool scan)
     ec_free(axes);
     ec_free(dirs);
     ec_free(bout);
+    ec_free(skip);
     ec_splice_nodes(g, node, in.nodes.a, in.nodes.n);
     ec_free(in.nodes.a);
     return true;
