@@ -178,7 +178,7 @@ void ec_cg_node_io(const ec_graph *g, const ec_node *n, int *nin, int *nout)
         *nin = 1;
     } else {
         const int64_t *v;
-        if (ec_attr_ints(n, "edgec.loop", &v) != 5) ec_fail_node(g, (int)(n - g->nodes.a), "internal: bad Loop");
+        if (ec_attr_ints(n, "edgec_loop", &v) != 5) ec_fail_node(g, (int)(n - g->nodes.a), "internal: bad Loop");
         *nin = 2 + (int)v[0] + (int)v[1];
         *nout = (int)v[0] + (int)v[2];
     }

@@ -197,6 +197,7 @@ void ec_infer_and_fold(ec_graph *g)
 {
     int i, k;
     check_inputs_static(g);
+    for (i = 0; i < g->nodes.n; i++) ec_ctl_type_body_inputs(g, i);
     for (i = 0;; i++) {
         ec_node *n;
         const ec_opdef *d;

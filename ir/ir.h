@@ -431,5 +431,7 @@ enum {
     EC_CTL_AFTER,       /* Loop: after the loop (carried values -> outputs) */
 };
 void ec_ctl_lower(ec_graph *g, int ctl, int part, ec_lowering *L);
+/* A Loop/Scan control node read back from printed IR: types its body's inputs. */
+void ec_ctl_type_body_inputs(ec_graph *g, int node);
 
 #endif

@@ -33,8 +33,9 @@
  * Loop and Scan (edgec) layout, N carried values, S scan inputs, K scan outputs:
  *   inputs   M, cond, initial[N], scan_in[S],  cond_out, body_out[N], body_scan[K]
  *   outputs  final[N], scan_out[K],  iter, cond_in, carried[N], slice[S]
- *   attrs    edgec.loop = [N, S, K, trips, batch], edgec.dirs = [S + K
- *            directions, 1 reverse], edgec.axes = [K scan-output axes]
+ *   attrs    edgec_loop = [N, S, K, trips, batch], edgec_dirs = [S + K
+ *            directions, 1 reverse], edgec_axes = [S scan-input axes, K
+ *            scan-output axes]
  * M, cond, cond_out, iter and cond_in are -1 for a Scan. batch is 1 for a
  * Scan-8 (its batch dimension, which must be 1, is dropped in the body).
  */
@@ -644,7 +645,7 @@ static bool expand_loop(ec_graph *g, int node, bool scan)
     int M = -1, cond = -1, iter = -1, cond_in = -1, *map, *bout, *ins, *outs;
     bool *skip;
     int64_t trips = 0, info[5];
-    int64_t *dirs, *axes;
+    int64_t *dirs, *axes, *in_axes;
     inliner in;
     char sh[128];
 
@@ -745,6 +746,7 @@ static bool expand_loop(ec_graph *g, int node, bool scan)
         outs[N + K + 2 + j] = map[bi] = typed_value(g, in.prefix, body->values.a[bi].name, v->dtype, &s);
     }
     dirs = ec_alloc(sizeof(int64_t) * (size_t)(S + K + 1));
+    in_axes = ec_alloc(sizeof(int64_t) * (size_t)(S + 1));
     for (k = 0; k < S; k++) {
         const ec_value *v = ec_in(g, node, first_scan + k);
         int bi = body->inputs.a[N + k], a, d;
@@ -761,6 +763,7 @@ static bool expand_loop(ec_graph *g, int node, bool scan)
                          "dimension (the ones before it all 1) is supported", k, v->name,
                          ec_shape_str(&s, sh, sizeof sh), a);
         len = s.dim[a];
+        in_axes[k] = a;
         if (k == 0) trips = len;
         else if (len != trips)
             ec_fail_node(g, node, "scan input %d has length %lld, scan input 0 has %lld", k, (long long)len,
@@ -796,8 +799,9 @@ static bool expand_loop(ec_graph *g, int node, bool scan)
             if (k != j && ins[3 + N + S + j] == outs[N + K + 2 + k])
                 ec_fail_node(g, node, "carried value %d is carried value %d of the previous iteration: "
                              "exchanging carried values is not supported", j, k);
-    axes = ec_alloc(sizeof(int64_t) * (size_t)(K + 1));
-    for (k = 0; k < K; k++) axes[k] = batch ? 0 : attr_at(n, "scan_output_axes", k, 0);
+    axes = ec_alloc(sizeof(int64_t) * (size_t)(S + K + 1));
+    for (k = 0; k < S; k++) axes[k] = in_axes[k];
+    for (k = 0; k < K; k++) axes[S + k] = batch ? 0 : attr_at(n, "scan_output_axes", k, 0);
     n->in = ins;
     n->nin = 3 + 2 * N + S + K;
     n->out = outs;
@@ -812,9 +816,10 @@ static bool expand_loop(ec_graph *g, int node, bool scan)
     info[2] = K;
     info[3] = trips;
     info[4] = batch;
-    add_ints_attr(n, "edgec.loop", info, 5);
-    add_ints_attr(n, "edgec.dirs", dirs, S + K);
-    add_ints_attr(n, "edgec.axes", axes, K);
+    add_ints_attr(n, "edgec_loop", info, 5);
+    add_ints_attr(n, "edgec_dirs", dirs, S + K);
+    add_ints_attr(n, "edgec_axes", axes, S + K);
+    ec_free(in_axes);
     ec_free(axes);
     ec_free(dirs);
     ec_free(bout);
@@ -883,7 +888,7 @@ static void loop_info(const ec_graph *g, int node, loopinfo *li)
 {
     const ec_node *n = NODE(g, node);
     const int64_t *v;
-    if (ec_attr_ints(n, "edgec.loop", &v) != 5) ec_fail_node(g, node, "internal: malformed Loop region node");
+    if (ec_attr_ints(n, "edgec_loop", &v) != 5) ec_fail_node(g, node, "internal: malformed Loop region node");
     li->N = (int)v[0];
     li->S = (int)v[1];
     li->K = (int)v[2];
@@ -903,14 +908,52 @@ static void loop_info(const ec_graph *g, int node, loopinfo *li)
     li->carried = li->cond_in + 1;
     li->slice = li->carried + li->N;
     if (n->nin != li->body_scan + li->K || n->nout != li->slice + li->S ||
-        ec_attr_ints(n, "edgec.dirs", &li->dirs) != li->S + li->K ||
-        ec_attr_ints(n, "edgec.axes", &li->axes) != li->K)
+        ec_attr_ints(n, "edgec_dirs", &li->dirs) != li->S + li->K ||
+        ec_attr_ints(n, "edgec_axes", &li->axes) != li->S + li->K)
         ec_fail_node(g, node, "internal: malformed Loop region node");
 }
 
 static bool const_true(const ec_value *v)
 {
     return v && v->data && *(const unsigned char *)v->data != 0;
+}
+
+/* The body-side outputs of a Loop/Scan control node read back from printed
+ * IR (no types yet: the body comes first): typed from its inputs, as
+ * expand_loop does. */
+void ec_ctl_type_body_inputs(ec_graph *g, int node)
+{
+    ec_node *n = NODE(g, node);
+    loopinfo li;
+    ec_shape s0 = ec_shape_make(0, NULL);
+    int j, k;
+    if (!n->owns && strcmp(n->domain, "edgec") == 0 &&
+        (strcmp(n->op, "Loop") == 0 || strcmp(n->op, "Scan") == 0)) {
+        loop_info(g, node, &li);
+        if (ec_out(g, node, li.iter)) ec_set_out(g, node, li.iter, EC_DT_INT64, &s0);
+        if (ec_out(g, node, li.cond_in)) ec_set_out(g, node, li.cond_in, EC_DT_BOOL, &s0);
+        for (j = 0; j < li.N; j++) {
+            const ec_value *v = ec_in(g, node, li.init + j);
+            ec_shape s;
+            if (!v || !ec_out(g, node, li.carried + j)) continue;
+            s = v->shape;
+            if (li.batch && s.rank > 0) {
+                memmove(s.dim, s.dim + 1, sizeof(int64_t) * (size_t)(s.rank - 1));
+                s.rank--;
+            }
+            ec_set_out(g, node, li.carried + j, v->dtype, &s);
+        }
+        for (k = 0; k < li.S; k++) {
+            const ec_value *v = ec_in(g, node, li.scan_in + k);
+            ec_shape s;
+            int a = (int)li.axes[k];
+            if (!v || !ec_out(g, node, li.slice + k) || a < li.batch || a >= v->shape.rank) continue;
+            s = v->shape;
+            memmove(s.dim + a - li.batch, s.dim + a + 1, sizeof(int64_t) * (size_t)(s.rank - a - 1));
+            s.rank -= 1 + li.batch;
+            ec_set_out(g, node, li.slice + k, v->dtype, &s);
+        }
+    }
 }
 
 static void infer_loop(ec_graph *g, int node)
@@ -946,7 +989,7 @@ static void infer_loop(ec_graph *g, int node)
             ec_fail_node(g, node, "scan output %d would have as many elements as iterations run, which the "
                          "condition computed in the body decides at run time; edgec needs static shapes", k);
         if (s.rank + 1 + li.batch > EC_MAX_RANK) ec_fail_node(g, node, "scan output %d: rank too large", k);
-        a = ec_axis(g, node, li.axes[k], s.rank + 1);
+        a = ec_axis(g, node, li.axes[li.S + k], s.rank + 1);
         for (d = 0; d < a; d++) lead *= s.dim[d];
         if (lead != 1)
             ec_fail_node(g, node, "scan output %d (%s per iteration) along axis %d: only a scan over the "
