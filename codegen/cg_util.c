@@ -27,13 +27,15 @@ static int out0(const ec_program *p, int s)
 bool ec_cg_step_is_view(const ec_program *p, int s)
 {
     int o = out0(p, s);
-    return p->steps.a[s].L.alias && o >= 0 && p->g->values.a[o].alias >= 0;
+    return p->steps.a[s].kind == EC_STEP_NODE && p->steps.a[s].L.alias && o >= 0 &&
+           p->g->values.a[o].alias >= 0;
 }
 
 bool ec_cg_step_is_inplace(const ec_program *p, int s)
 {
     int o = out0(p, s);
-    return !p->steps.a[s].L.alias && o >= 0 && p->g->values.a[o].alias >= 0;
+    return p->steps.a[s].kind == EC_STEP_NODE && !p->steps.a[s].L.alias && o >= 0 &&
+           p->g->values.a[o].alias >= 0;
 }
 
 int ec_cg_const_of(const ec_graph *g, int v)
@@ -165,4 +167,19 @@ void ec_cg_check_budget(const ec_program *p, const ec_target *t, bool weights_in
     if (weights_in_flash && t->flash_bytes > 0 && w > t->flash_bytes)
         ec_fail("the model needs %lld bytes of weights (flash) but target '%s' has %lld",
                 (long long)w, t->name, (long long)t->flash_bytes);
+}
+
+void ec_cg_node_io(const ec_graph *g, const ec_node *n, int *nin, int *nout)
+{
+    *nin = n->nin;
+    *nout = n->nout;
+    if (!n->owns) return;
+    if (!ec_ctl_is_loop(n)) {
+        *nin = 1;
+    } else {
+        const int64_t *v;
+        if (ec_attr_ints(n, "edgec_loop", &v) != 5) ec_fail_node(g, (int)(n - g->nodes.a), "internal: bad Loop");
+        *nin = 2 + (int)v[0] + (int)v[1];
+        *nout = (int)v[0] + (int)v[2];
+    }
 }

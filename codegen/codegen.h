@@ -32,4 +32,9 @@ void ec_cg_check_budget(const ec_program *p, const ec_target *t, bool weights_in
  * (no terminating NUL); returns the length (at most 24). */
 size_t ec_cg_hexfloat(char *out, double f);
 
+/* The inputs [0, nin) and outputs [0, nout) of node n worth showing: all of
+ * them, or a control node's outer ones (If: cond; Loop: M, cond, initial
+ * values, scan inputs -> final values, scan outputs). */
+void ec_cg_node_io(const ec_graph *g, const ec_node *n, int *nin, int *nout);
+
 #endif

@@ -458,18 +458,27 @@ static char *tensor_expr(cg *c, int v, bool out)
 
 /* ---- NAME.c body --------------------------------------------------------- */
 
+static void indent(ec_buf *b, int depth)
+{
+    int i;
+    for (i = 0; i <= depth; i++) ec_buf_put(b, "    ", 4);
+}
+
 static void step_comment(cg *c, ec_buf *b, int s)
 {
     const ec_graph *g = c->g;
     const ec_step *st = &c->p->steps.a[s];
     const ec_node *n = &g->nodes.a[st->node];
-    int k, shown = 0;
-    ec_buf_printf(b, "    /* node %d '", n->index);
+    int k, shown = 0, nin, nout;
+    ec_cg_node_io(g, n, &nin, &nout);
+    indent(b, st->depth);
+    ec_buf_printf(b, "/* node %d '", n->index);
     put_comment_text(b, n->name);
     ec_buf_printf(b, "' (");
     put_comment_text(b, n->op);
     ec_buf_printf(b, "): ");
-    for (k = 0; k < n->nin; k++) {
+    if (st->kind == EC_STEP_LOOP) ec_buf_printf(b, "%lld iterations: ", (long long)st->trips);
+    for (k = 0; k < nin; k++) {
         const ec_value *v;
         if (n->in[k] < 0) continue;
         v = &g->values.a[n->in[k]];
@@ -480,7 +489,7 @@ static void step_comment(cg *c, ec_buf *b, int s)
     }
     ec_buf_printf(b, " -> ");
     shown = 0;
-    for (k = 0; k < n->nout; k++) {
+    for (k = 0; k < nout; k++) {
         const ec_value *v;
         if (n->out[k] < 0) continue;
         v = &g->values.a[n->out[k]];
@@ -503,11 +512,15 @@ static void step_comment(cg *c, ec_buf *b, int s)
 static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
 {
     const ec_graph *g = c->g;
-    ec_buf decl = { 0 };
+    const ec_step *st = &c->p->steps.a[step];
+    ec_buf decl = { 0 }, indb = { 0 }, ind2 = { 0 };
     char **args = ec_alloc(sizeof(char *) * (size_t)(call->args.n + 1));
     size_t linelen;
     int k, j;
-    const char *ind = "    ";
+    const char *ind;
+    indent(&indb, st->depth);
+    indent(&ind2, st->depth + 1);
+    ind = indb.s;
 
     if (strcmp(call->kernel, "ec_copy") && !ec_kernel_find(call->kernel))
         ec_fail_node(g, c->p->steps.a[step].node, "kernel '%s' is not in the kernel table", call->kernel);
@@ -525,7 +538,23 @@ static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
                 char *e = tensor_expr(c, a->value, a->kind == EC_ARG_OUT);
                 ec_buf_printf(&x, "%s", e);
                 ec_free(e);
+                /* a slice: + base + step * i elements */
+                if (a->iter) {
+                    if (st->loops < 1) ec_fail("internal error: a slice outside a loop");
+                    if (a->it_base && a->it_step < 0)
+                        ec_buf_printf(&x, " + (%lld - %lld * ec_i%d)", (long long)a->it_base,
+                                      (long long)-a->it_step, st->loops - 1);
+                    else if (a->it_base)
+                        ec_buf_printf(&x, " + (%lld + %lld * ec_i%d)", (long long)a->it_base,
+                                      (long long)a->it_step, st->loops - 1);
+                    else
+                        ec_buf_printf(&x, " + %lld * ec_i%d", (long long)a->it_step, st->loops - 1);
+                }
             }
+            break;
+        case EC_ARG_ITER:
+            if (st->loops < 1) ec_fail("internal error: an iteration number outside a loop");
+            ec_buf_printf(&x, "ec_i%d", st->loops - 1);
             break;
         case EC_ARG_INT:
             if (a->poly) {
@@ -546,7 +575,7 @@ static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
                 break;
             }
             /* elements that are run-time values make it an automatic array */
-            ec_buf_printf(&decl, "        %sconst %s ec_a%d[%d] = { ", a->polys ? "" : "static ",
+            ec_buf_printf(&decl, "%s%sconst %s ec_a%d[%d] = { ", ind2.s, a->polys ? "" : "static ",
                           a->kind == EC_ARG_INTS ? "int32_t" : "float", k, a->n);
             for (j = 0; j < a->n; j++) {
                 if (j) ec_buf_printf(&decl, ", ");
@@ -574,8 +603,8 @@ static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
         args[k] = x.s;
     }
     if (decl.len) {
-        ec_buf_printf(b, "    {\n%s", decl.s);
-        ind = "        ";
+        ec_buf_printf(b, "%s{\n%s", ind, decl.s);
+        ind = ind2.s;
     }
     /* one line when it is short, else one argument per line with its name */
     linelen = strlen(ind) + strlen(call->kernel) + 2;
@@ -607,10 +636,76 @@ static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
             ec_buf_printf(b, "\n");
         }
     }
-    if (decl.len) ec_buf_printf(b, "    }\n");
+    if (decl.len) ec_buf_printf(b, "%s}\n", indb.s);
     for (k = 0; k < call->args.n; k++) ec_free(args[k]);
+    ec_free(indb.s);
+    ec_free(ind2.s);
     ec_free(args);
     ec_free(decl.s);
+}
+
+/* One step: a node's calls, or a piece of an If or a Loop (see edgec.h). */
+static void emit_step(cg *c, ec_buf *b, int s)
+{
+    const ec_step *st = &c->p->steps.a[s];
+    const char *what = NULL;
+    char *cond = NULL;
+    int k;
+    switch (st->kind) {
+    case EC_STEP_NODE:
+        step_comment(c, b, s);
+        if (ec_cg_step_is_view(c->p, s)) return;
+        break;
+    case EC_STEP_IF:
+        step_comment(c, b, s);
+        cond = tensor_expr(c, st->cond, false);
+        indent(b, st->depth);
+        ec_buf_printf(b, "if (*(const unsigned char *)%s) {\n", cond);
+        ec_free(cond);
+        return;
+    case EC_STEP_ELSE: what = "then_branch outputs -> the If's outputs"; break;
+    case EC_STEP_LOOP:
+        step_comment(c, b, s);
+        if (st->L.calls.n) {
+            indent(b, st->depth);
+            ec_buf_printf(b, "/* initial values */\n");
+        }
+        break;
+    case EC_STEP_HEAD: what = "each iteration: iteration number, scan input slices"; break;
+    case EC_STEP_END:
+        what = c->p->steps.a[st->open].kind == EC_STEP_LOOP ? "end of an iteration: scan outputs, carried values"
+                                                            : "else_branch outputs -> the If's outputs";
+        break;
+    case EC_STEP_AFTER: what = "loop outputs: the carried values"; break;
+    }
+    if (what && st->L.calls.n) {
+        indent(b, st->depth);
+        ec_buf_printf(b, "/* %s */\n", what);
+    }
+    for (k = 0; k < st->L.calls.n; k++) emit_call(c, b, &st->L.calls.a[k], s);
+    switch (st->kind) {
+    case EC_STEP_ELSE:
+        indent(b, st->depth - 1);
+        ec_buf_printf(b, "} else {\n");
+        break;
+    case EC_STEP_END:
+        indent(b, st->depth - 1);
+        ec_buf_printf(b, "}\n");
+        break;
+    case EC_STEP_LOOP:
+        indent(b, st->depth);
+        ec_buf_printf(b, "for (int32_t ec_i%d = 0; ec_i%d < %lld; ec_i%d++) {\n", st->loops, st->loops,
+                      (long long)st->trips, st->loops);
+        if (st->cond >= 0) {
+            cond = tensor_expr(c, st->cond, false);
+            indent(b, st->depth + 1);
+            ec_buf_printf(b, "if (!*(const unsigned char *)%s) break; /* the loop condition */\n", cond);
+            ec_free(cond);
+        }
+        break;
+    default:
+        break;
+    }
 }
 
 /* ---- the runtime-min files ----------------------------------------------- */
@@ -1117,12 +1212,7 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
     ec_buf_printf(&sig, ")");
 
     /* the steps */
-    for (s = 0; s < p->steps.n; s++) {
-        const ec_step *st = &p->steps.a[s];
-        step_comment(&c, &body, s);
-        if (ec_cg_step_is_view(p, s)) continue;
-        for (k = 0; k < st->L.calls.n; k++) emit_call(&c, &body, &st->L.calls.a[k], s);
-    }
+    for (s = 0; s < p->steps.n; s++) emit_step(&c, &body, s);
     /* graph outputs nothing writes: constants, inputs, repeated outputs */
     for (i = 0; i < g->outputs.n; i++) {
         int v = g->outputs.a[i];

@@ -118,6 +118,23 @@ static double ratio(const ec_program *p)
     return (double)p->arena_bytes / (double)p->lower_bound;
 }
 
+/* The op column: the op, and for control flow which part of it. */
+static char *step_op(const ec_program *p, int s)
+{
+    static const char *const part[] = { "", " (if)", " (else)", " (for)", " (iteration)", " (end)", " (after)" };
+    const ec_step *st = &p->steps.a[s];
+    const char *op = p->g->nodes.a[st->node].op;
+    if (st->kind == EC_STEP_END && p->steps.a[st->open].kind == EC_STEP_IF) return ec_fmt("%s (end if)", op);
+    return ec_fmt("%*s%s%s", 2 * st->depth, "", op, part[st->kind]);
+}
+
+/* Outputs are listed once per node: at its NODE, IF or LOOP step. */
+static bool shows_outputs(const ec_program *p, int s)
+{
+    ec_stepkind k = p->steps.a[s].kind;
+    return k == EC_STEP_NODE || k == EC_STEP_IF || k == EC_STEP_LOOP;
+}
+
 void ec_report_print(const ec_program *p, const ec_target *t, const ec_options *o)
 {
     const ec_graph *g = p->g;
@@ -131,12 +148,16 @@ void ec_report_print(const ec_program *p, const ec_target *t, const ec_options *
     for (s = 0; s < p->steps.n; s++) {
         const ec_node *n = &g->nodes.a[p->steps.a[s].node];
         int64_t m = ec_cg_step_macs(p, s), w = ec_cg_step_weight_bytes(p, s);
-        int shown = 0;
+        int shown = 0, nin, nout;
+        char *op = step_op(p, s);
+        ec_cg_node_io(g, n, &nin, &nout);
+        if (!shows_outputs(p, s)) nout = 0;
         macs += m;
         wread += w;
-        printf("%5d  %-18s %-24s %14lld %12lld  ", s, n->op, n->name && n->name[0] ? n->name : "-",
+        printf("%5d  %-18s %-24s %14lld %12lld  ", s, op, n->name && n->name[0] ? n->name : "-",
                (long long)m, (long long)w);
-        for (k = 0; k < n->nout; k++) {
+        ec_free(op);
+        for (k = 0; k < nout; k++) {
             int v = n->out[k];
             char sh[256];
             int64_t off;
@@ -200,16 +221,20 @@ char *ec_report_json(const ec_program *p, const ec_target *t, const ec_options *
     for (s = 0; s < p->steps.n; s++) {
         const ec_node *n = &g->nodes.a[p->steps.a[s].node];
         int64_t m = ec_cg_step_macs(p, s);
-        int shown = 0;
+        int shown = 0, nin, nout;
+        static const char *const kinds[] = { "node", "if", "else", "loop", "iteration", "end", "after" };
+        ec_cg_node_io(g, n, &nin, &nout);
+        if (!shows_outputs(p, s)) nout = 0;
         macs += m;
-        ec_buf_printf(&b, "%s\n    {\"step\": %d, \"node\": %d, \"op\": ", s ? "," : "", s, n->index);
+        ec_buf_printf(&b, "%s\n    {\"step\": %d, \"node\": %d, \"kind\": \"%s\", \"depth\": %d, \"op\": ",
+                      s ? "," : "", s, n->index, kinds[p->steps.a[s].kind], p->steps.a[s].depth);
         json_str(&b, n->op);
         ec_buf_printf(&b, ", \"name\": ");
         json_str(&b, n->name);
         ec_buf_printf(&b, ", \"macs\": %lld, \"weight_bytes\": %lld, \"view\": %s, \"in_place\": %s, \"outputs\": [",
                       (long long)m, (long long)ec_cg_step_weight_bytes(p, s),
                       ec_cg_step_is_view(p, s) ? "true" : "false", ec_cg_step_is_inplace(p, s) ? "true" : "false");
-        for (k = 0; k < n->nout; k++) {
+        for (k = 0; k < nout; k++) {
             int v = n->out[k];
             const ec_value *x;
             int64_t off;

@@ -19,6 +19,14 @@
  * Views of caller inputs and constants are read-only: only arena storage is
  * ever written, and in-place never applies to them.
  *
+ * Control flow: a step index is a point in time. An If's then-branch steps
+ * come before its else-branch steps, so buffers live only in one branch never
+ * overlap those of the other and may share space (only one branch runs). A
+ * loop body's steps are one iteration: a buffer live both inside a loop and
+ * outside it (read by the body, carried, a scan output) lives over the whole
+ * loop, and views of carried values are real copies (the copies at the end
+ * of an iteration must not read what they overwrite).
+ *
  * ec_plan_check recomputes live ranges from the plan alone and checks it.
  */
 #include <stdarg.h>
@@ -105,13 +113,41 @@ static int cmp_off(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
+/* A buffer accessed inside loop [LOOP step, its END] and outside it lives
+ * over the whole loop. Inner loops first (they come later in the steps). */
+static void extend_loops(const ec_program *p, int *first, int *last, int n)
+{
+    int s, v;
+    for (s = p->steps.n - 1; s >= 0; s--) {
+        const ec_step *st = &p->steps.a[s];
+        int ls = s, le = st->end;
+        if (st->kind != EC_STEP_LOOP) continue;
+        for (v = 0; v < n; v++) {
+            if (last[v] < 0) continue;
+            if (last[v] < ls + 1 || first[v] > le) continue;        /* not inside */
+            if (first[v] >= ls + 1 && last[v] <= le) continue;     /* only inside */
+            if (first[v] >= 0 && first[v] > ls) first[v] = ls;
+            if (last[v] < le) last[v] = le;
+        }
+    }
+}
+
+/* The step at which step s's tested condition is read (a loop reads it in
+ * every iteration), or -1. */
+static int cond_read_at(const ec_program *p, int s)
+{
+    const ec_step *st = &p->steps.a[s];
+    if (st->cond < 0) return -1;
+    return st->kind == EC_STEP_LOOP ? st->end : s;
+}
+
 /* Is step s a view whose copy the planner dropped? (shared with codegen:
  * L.alias and output 0 was given the input's storage) */
 static bool step_is_view(const ec_program *p, int s)
 {
     const ec_step *st = &p->steps.a[s];
     int o = node_out0(p->g, st->node);
-    return st->L.alias && o >= 0 && p->g->values.a[o].alias >= 0;
+    return st->kind == EC_STEP_NODE && st->L.alias && o >= 0 && p->g->values.a[o].alias >= 0;
 }
 
 void ec_plan_memory(ec_program *p)
@@ -124,6 +160,7 @@ void ec_plan_memory(ec_program *p)
     pbuf **order;
     int64_t arena = 0, lower = 0;
     int s, v, i, nscratch = 0;
+    bool *carried;
 
     for (v = 0; v < nv; v++) {
         g->values.a[v].alias = -1;
@@ -131,13 +168,26 @@ void ec_plan_memory(ec_program *p)
         first[v] = last[v] = -1;
     }
 
+    /* values a loop carries (written at the end of an iteration) */
+    carried = ec_alloc(sizeof(bool) * (size_t)(nv > 0 ? nv : 1));
+    for (s = 0; s < p->steps.n; s++) {
+        const ec_step *st = &p->steps.a[s];
+        int c, k;
+        if (st->kind != EC_STEP_END || p->steps.a[st->open].kind != EC_STEP_LOOP) continue;
+        for (c = 0; c < st->L.calls.n; c++)
+            for (k = 0; k < st->L.calls.a[c].args.n; k++)
+                if (st->L.calls.a[c].args.a[k].kind == EC_ARG_OUT && st->L.calls.a[c].args.a[k].value >= 0)
+                    carried[st->L.calls.a[c].args.a[k].value] = true;
+    }
+
     /* 1. views */
     for (s = 0; s < p->steps.n; s++) {
         ec_step *st = &p->steps.a[s];
         int o = node_out0(g, st->node), in = node_in0(g, st->node), r;
-        if (!st->L.alias || o < 0 || in < 0 || o == in) continue;
+        if (st->kind != EC_STEP_NODE || !st->L.alias || o < 0 || in < 0 || o == in) continue;
         if (!in_arena(&g->values.a[o])) continue;       /* graph output: keep the copy */
         r = find_root(g, in);
+        if (carried[r] || carried[o]) continue;
         if (!same_bytes(p, o, r)) continue;
         g->values.a[o].alias = in;
     }
@@ -168,7 +218,12 @@ void ec_plan_memory(ec_program *p)
                 if (last[r] < s) last[r] = s;
             }
         }
+        if (cond_read_at(p, s) >= 0) {
+            int r = find_root(g, st->cond), at = cond_read_at(p, s);
+            if (last[r] < at) last[r] = at;
+        }
     }
+    extend_loops(p, first, last, nv);
     for (v = 0; v < nv; v++) {
         if (last[v] >= 0 && first[v] < 0 && in_arena(&g->values.a[v]) && find_root(g, v) == v)
             ec_fail("memory plan: value '%s' is read but no step writes it", g->values.a[v].name);
@@ -304,6 +359,7 @@ void ec_plan_memory(ec_program *p)
     }
     p->arena_bytes = arena;
     p->lower_bound = lower;
+    ec_free(carried);
     ec_free(bufs.a);
     ec_free(first);
     ec_free(last);
@@ -381,7 +437,9 @@ bool ec_plan_check(const ec_program *p, char *why, size_t n)
                 if (last[v] < s) last[v] = s;
             }
         }
+        if (cond_read_at(p, s) >= 0 && last[st->cond] < cond_read_at(p, s)) last[st->cond] = cond_read_at(p, s);
     }
+    extend_loops(p, first, last, nv);
 
     /* arena values: offsets, alignment, bounds */
     for (v = 0; v < nv && ok; v++) {

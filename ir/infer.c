@@ -67,11 +67,6 @@ static bool foldable(ec_graph *g, int i, const ec_opdef *d)
     return true;
 }
 
-/* ir/ops/rnn.c: replaces If node i by the nodes of its branch (or of both
- * and a select, for a run-time condition); true when it did, so that index i
- * is looked at again. */
-bool ec_if_expand(ec_graph *g, int node);
-
 /* ---- float16 and bfloat16 through float32 --------------------------------
  *
  * Most nn, reduce and linear-algebra kernels exist for float32 only. Such an
@@ -109,6 +104,8 @@ static ec_node cast_node(const ec_node *like, const char *name, int in, int out,
     c.op = ec_strdup("Cast");
     c.domain = ec_strdup("");
     c.index = like->index;
+    c.region = like->region; /* in the same If branch / Loop body */
+    c.branch = like->branch;
     c.nin = c.nout = 1;
     c.in = ec_alloc(sizeof(int));
     c.out = ec_alloc(sizeof(int));
@@ -201,6 +198,7 @@ void ec_infer_and_fold(ec_graph *g)
 {
     int i, k;
     check_inputs_static(g);
+    for (i = 0; i < g->nodes.n; i++) ec_ctl_type_body_inputs(g, i);
     for (i = 0;; i++) {
         ec_node *n;
         const ec_opdef *d;
@@ -208,7 +206,7 @@ void ec_infer_and_fold(ec_graph *g)
         if (i == g->nodes.n && !ec_seq_expand_outputs(g)) break;
         n = &g->nodes.a[i];
         if (n->dead) continue;
-        if (ec_if_expand(g, i)) { i--; continue; }
+        if (ec_ctl_expand(g, i)) { i--; continue; }
         if (ec_seq_expand(g, i)) { i--; continue; }
         if (widen_inputs(g, i)) { i--; continue; }
         d = ec_op_find(n->op, n->domain);
@@ -229,6 +227,7 @@ void ec_infer_and_fold(ec_graph *g)
         }
         if (n->widened_from) narrow_outputs(g, i);
         if (foldable(g, i, d)) ec_interp_node(g, i);
+        else if (n->owns && ec_ctl_is_loop(n)) ec_interp_region(g, i); /* all inputs constant: fold */
     }
     /* Graph outputs declared with a type must agree with what was inferred. */
     for (i = 0; i < g->outputs.n; i++) {

@@ -2,14 +2,16 @@
  * generic kernels, the same code the generated C calls. */
 #include <string.h>
 #include "ir.h"
+#include "edgec.h"
 
 static size_t value_bytes(const ec_value *v)
 {
     return ec_mul_size((size_t)ec_shape_numel(&v->shape), ec_dtype_size(v->dtype));
 }
 
-/* Run the calls of one lowered node; buf[v] is the storage of value v. */
-static void run_calls(ec_graph *g, const ec_lowering *L, void **buf)
+/* Run the calls of one lowered node; buf[v] is the storage of value v; it
+ * the iteration number of the innermost enclosing loop. */
+static void run_calls(ec_graph *g, const ec_lowering *L, void **buf, int32_t it)
 {
     int c, k;
     for (c = 0; c < L->calls.n; c++) {
@@ -25,7 +27,12 @@ static void run_calls(ec_graph *g, const ec_lowering *L, void **buf)
             case EC_ARG_OUT:
             case EC_ARG_IN:
                 a[k].p = arg->value >= 0 ? buf[arg->value] : NULL;
+                if (arg->iter && a[k].p)
+                    a[k].p = (unsigned char *)a[k].p +
+                             (arg->it_base + arg->it_step * it) *
+                                 (int64_t)ec_dtype_size(g->values.a[arg->value].dtype);
                 break;
+            case EC_ARG_ITER: a[k].i = it; break;
             case EC_ARG_INT: a[k].i = arg->i; break;
             case EC_ARG_FLOAT: a[k].f = arg->f; break;
             case EC_ARG_INTS: a[k].ip = arg->ints; break;
@@ -57,7 +64,7 @@ void ec_interp_node(ec_graph *g, int node)
         if (v < 0 || g->values.a[v].data) continue;
         buf[v] = ec_alloc(value_bytes(&g->values.a[v]) + 1);
     }
-    run_calls(g, &L, buf);
+    run_calls(g, &L, buf, 0);
     for (k = 0; k < n->nout; k++) {
         int v = n->out[k];
         if (v < 0 || !buf[v] || g->values.a[v].data) continue;
@@ -71,15 +78,152 @@ void ec_interp_node_bufs(ec_graph *g, int node, void **buf)
 {
     ec_lowering L;
     ec_lower_node(g, node, &L);
-    run_calls(g, &L, buf);
+    run_calls(g, &L, buf, 0);
     ec_lowering_free(&L);
+}
+
+/* Run steps [from, to) of p as the generated code does; it: the counters of
+ * the enclosing loops. */
+static void run_steps(ec_graph *g, const ec_program *p, int from, int to, void **buf, int32_t *it)
+{
+    int s = from;
+    while (s < to) {
+        const ec_step *st = &p->steps.a[s];
+        int32_t cur = st->loops > 0 ? it[st->loops - 1] : 0;
+        switch (st->kind) {
+        case EC_STEP_IF:
+            if (*(const unsigned char *)buf[st->cond]) {
+                run_steps(g, p, s + 1, st->mid, buf, it);
+                run_calls(g, &p->steps.a[st->mid].L, buf, cur);
+            } else {
+                run_steps(g, p, st->mid + 1, st->end, buf, it);
+                run_calls(g, &p->steps.a[st->end].L, buf, cur);
+            }
+            s = st->end + 1;
+            break;
+        case EC_STEP_LOOP: {
+            int64_t i;
+            run_calls(g, &st->L, buf, cur);
+            for (i = 0; i < st->trips; i++) {
+                it[st->loops] = (int32_t)i;
+                if (st->cond >= 0 && !*(const unsigned char *)buf[st->cond]) break;
+                run_steps(g, p, s + 1, st->end, buf, it);
+                run_calls(g, &p->steps.a[st->end].L, buf, (int32_t)i);
+            }
+            s = st->end + 1;
+            break;
+        }
+        default:
+            run_calls(g, &st->L, buf, cur);
+            s++;
+        }
+    }
+}
+
+/* Storage for every value the program touches that has none yet. */
+static void alloc_bufs(ec_graph *g, const ec_program *p, void **buf, bool *owned)
+{
+    int s, c, k;
+    for (s = 0; s < p->steps.n; s++) {
+        const ec_step *st = &p->steps.a[s];
+        for (c = 0; c < st->L.calls.n; c++)
+            for (k = 0; k < st->L.calls.a[c].args.n; k++) {
+                const ec_arg *a = &st->L.calls.a[c].args.a[k];
+                if ((a->kind != EC_ARG_IN && a->kind != EC_ARG_OUT) || a->value < 0 || buf[a->value]) continue;
+                buf[a->value] = ec_alloc(value_bytes(&g->values.a[a->value]) + 1);
+                owned[a->value] = true;
+            }
+    }
+}
+
+bool ec_interp_region(ec_graph *g, int ctl)
+{
+    ec_program p;
+    const ec_node *n = &g->nodes.a[ctl];
+    void **buf;
+    bool *owned, *written;
+    int32_t it[EC_MAX_RANK * 8 + 1];
+    int s, c, k, i;
+    bool ok = true;
+    ec_lower_region(g, ctl, &p);
+    /* everything read from outside the region must be constant */
+    written = ec_alloc(sizeof(bool) * (size_t)(g->values.n + 1));
+    for (s = 0; s < p.steps.n; s++)
+        for (c = 0; c < p.steps.a[s].L.calls.n; c++)
+            for (k = 0; k < p.steps.a[s].L.calls.a[c].args.n; k++) {
+                const ec_arg *a = &p.steps.a[s].L.calls.a[c].args.a[k];
+                if (a->kind == EC_ARG_OUT && a->value >= 0) written[a->value] = true;
+            }
+    for (s = 0; s < p.steps.n && ok; s++) {
+        if (p.steps.a[s].loops > (int)(sizeof it / sizeof it[0]) - 1) ok = false;
+        if (p.steps.a[s].cond >= 0 && !written[p.steps.a[s].cond] && !g->values.a[p.steps.a[s].cond].data)
+            ok = false;
+        for (c = 0; c < p.steps.a[s].L.calls.n; c++)
+            for (k = 0; k < p.steps.a[s].L.calls.a[c].args.n; k++) {
+                const ec_arg *a = &p.steps.a[s].L.calls.a[c].args.a[k];
+                if (a->kind == EC_ARG_IN && a->value >= 0 && !written[a->value] && !g->values.a[a->value].data)
+                    ok = false;
+            }
+    }
+    ec_free(written);
+    if (!ok) {
+        ec_program_free(&p);
+        return false;
+    }
+    buf = ec_alloc(sizeof(void *) * (size_t)(g->values.n + 1));
+    owned = ec_alloc(sizeof(bool) * (size_t)(g->values.n + 1));
+    for (i = 0; i < g->values.n; i++)
+        if (g->values.a[i].data) buf[i] = g->values.a[i].data;
+    alloc_bufs(g, &p, buf, owned);
+    memset(it, 0, sizeof it);
+    run_steps(g, &p, 0, p.steps.n, buf, it);
+    /* the outputs: every output of the control node written by its code */
+    n = &g->nodes.a[ctl];
+    for (k = 0; k < n->nout; k++) {
+        int v = n->out[k];
+        if (v < 0 || !owned[v] || g->values.a[v].data) continue;
+        owned[v] = false;
+        ec_value_set_const(g, v, g->values.a[v].dtype, &g->values.a[v].shape, buf[v]);
+    }
+    for (i = 0; i < g->values.n; i++)
+        if (owned[i]) ec_free(buf[i]);
+    ec_free(owned);
+    ec_free(buf);
+    ec_program_free(&p);
+    return true;
 }
 
 void **ec_interp_graph(ec_graph *g, void *const *inputs)
 {
-    return ec_interp_graph_observe(g, inputs, NULL, NULL);
+    ec_program p;
+    void **buf = ec_alloc(sizeof(void *) * (size_t)(g->values.n + 1));
+    bool *owned = ec_alloc(sizeof(bool) * (size_t)(g->values.n + 1));
+    void **outs = ec_alloc(sizeof(void *) * (size_t)(g->outputs.n + 1));
+    int32_t it[EC_MAX_RANK * 8 + 1];
+    int i;
+    for (i = 0; i < g->values.n; i++)
+        if (g->values.a[i].data) buf[i] = g->values.a[i].data;
+    for (i = 0; i < g->inputs.n; i++) buf[g->inputs.a[i]] = inputs[i];
+    ec_lower_graph(g, &p);
+    alloc_bufs(g, &p, buf, owned);
+    memset(it, 0, sizeof it);
+    run_steps(g, &p, 0, p.steps.n, buf, it);
+    for (i = 0; i < g->outputs.n; i++) {
+        const ec_value *v = &g->values.a[g->outputs.a[i]];
+        size_t nb = value_bytes(v);
+        outs[i] = ec_alloc(nb + 1);
+        if (buf[g->outputs.a[i]]) memcpy(outs[i], buf[g->outputs.a[i]], nb);
+    }
+    for (i = 0; i < g->values.n; i++)
+        if (owned[i]) ec_free(buf[i]);
+    ec_free(owned);
+    ec_free(buf);
+    ec_program_free(&p);
+    return outs;
 }
 
+/* Node by node with an observer (calibration). Control-flow regions are not
+ * observed: a model with If/Loop/Scan on run-time values cannot be calibrated. */
 void **ec_interp_graph_observe(ec_graph *g, void *const *inputs, ec_interp_observer cb, void *ctx)
 {
     void **buf = ec_alloc(sizeof(void *) * (size_t)(g->values.n + 1));
@@ -100,7 +244,7 @@ void **ec_interp_graph_observe(ec_graph *g, void *const *inputs, ec_interp_obser
             owned[v] = true;
         }
         ec_lower_node(g, i, &L);
-        run_calls(g, &L, buf);
+        run_calls(g, &L, buf, 0);
         ec_lowering_free(&L);
         if (cb)
             for (k = 0; k < n->nout; k++)

@@ -170,6 +170,12 @@ typedef struct ec_node {
     bool dead;                      /* removed by a pass */
     ec_dtype widened_from;          /* infer.c: float16/bfloat16 inputs were cast to
                                      * float for this node (0: not widened) */
+    /* Control flow (ir/ops/control.c): a node copied out of an If branch or a
+     * Loop/Scan body lives in region `region` (0: the top level), branch
+     * `branch` (If: 0 then, 1 else; Loop/Scan body: 0). The control node that
+     * runs the region (op If or Loop, domain "edgec") has owns = region and
+     * comes after every node of its region in the node list. */
+    int region, branch, owns;
 } ec_node;
 
 typedef struct ec_graph {
@@ -194,6 +200,7 @@ typedef struct ec_graph {
      * (NULL before that). A dim of 1 that is run-time is not a broadcast 1. */
     const bool *rt_dim;
     int rt_dim_values;              /* values rt_dim covers */
+    int nregions;                   /* control-flow regions made so far (ids 1..nregions) */
 } ec_graph;
 
 /* Does dim d of value v vary with the run-time dims (graph.rt_dim)? */
@@ -339,6 +346,7 @@ typedef enum {
     EC_ARG_INTS,    /* const int32_t[] */
     EC_ARG_FLOATS,  /* const float[] */
     EC_ARG_SCRATCH, /* void * to scratch bytes, live during this call only */
+    EC_ARG_ITER,    /* int32_t: the iteration number of the innermost enclosing loop */
 } ec_argkind;
 
 typedef struct ec_arg {
@@ -355,6 +363,10 @@ typedef struct ec_arg {
      * one such pointer per element, or NULL when no element varies. */
     int64_t *poly;
     int64_t **polys;
+    /* OUT/IN with `iter`: the pointer is value + it_base + it_step * i elements,
+     * i the iteration number of the innermost enclosing loop (a scan slice). */
+    bool iter;
+    int64_t it_base, it_step;
 } ec_arg;
 
 typedef struct ec_call {
@@ -377,6 +389,9 @@ void ec_arg_float(ec_call *c, const char *name, double v);
 void ec_arg_ints(ec_call *c, const char *name, const int64_t *v, int n);
 void ec_arg_floats(ec_call *c, const char *name, const float *v, int n);
 void ec_arg_scratch(ec_call *c, const char *name, int64_t bytes);
+void ec_arg_iter(ec_call *c, const char *name);
+/* Make the last argument of c (OUT or IN) address slice base + step * i. */
+void ec_arg_slice(ec_call *c, int64_t base, int64_t step);
 /* Lower one node with its op's lower function (fails if the op has none). */
 void ec_lower_node(ec_graph *g, int node, ec_lowering *L);
 void ec_lowering_free(ec_lowering *L);
@@ -405,7 +420,8 @@ const ec_kernel *ec_kernel_find(const char *name);
 /* Run node n with constant inputs; stores constant data into its outputs. */
 void ec_interp_node(ec_graph *g, int node);
 /* Run the whole graph on the given input buffers (by graph input order);
- * returns output buffers (ec_alloc'ed) in graph output order. */
+ * returns output buffers (ec_alloc'ed) in graph output order. Runs If and
+ * Loop regions as the generated code does. */
 void **ec_interp_graph(ec_graph *g, void *const *inputs);
 /* The same, calling cb(ctx, g, value, data) for every node output right
  * after the node ran (calibration: data lives until the run ends). */
@@ -414,5 +430,33 @@ void **ec_interp_graph_observe(ec_graph *g, void *const *inputs, ec_interp_obser
 /* Lower node n and run it on buf[v], the storage of each value v it reads
  * and writes (set by the caller). */
 void ec_interp_node_bufs(ec_graph *g, int node, void **buf);
+/* Evaluate the region of control node `ctl` (Loop) when everything it reads
+ * from outside is constant: its outputs become constants. False (nothing
+ * done) when some input is known only at run time. */
+bool ec_interp_region(ec_graph *g, int ctl);
+
+/* ---- ops/control.c: If, Loop, Scan ---------------------------------------- */
+/* Called by inference on each node before it is inferred: expands an If,
+ * Loop or Scan into a region of copied nodes and its control node (see
+ * control.c); true when it did, so that index `node` is looked at again. */
+bool ec_ctl_expand(ec_graph *g, int node);
+/* A Loop control node (op Loop, domain edgec). Else an If control node. */
+bool ec_ctl_is_loop(const ec_node *n);
+/* The bool value tested by control node ctl (If: its condition; Loop: the
+ * condition checked at the start of each iteration, -1 if always true). */
+int ec_ctl_cond(const ec_graph *g, int ctl);
+/* Loop: the iteration count (an upper bound when there is a condition). */
+int64_t ec_ctl_trips(const ec_graph *g, int ctl);
+/* The kernel calls of one part of a control node's own code. */
+enum {
+    EC_CTL_BEFORE,      /* Loop: before the loop (initial carried values) */
+    EC_CTL_HEAD,        /* Loop: start of each iteration (iteration number, scan slices) */
+    EC_CTL_THEN_END,    /* If: end of the then-branch (its outputs -> the If's) */
+    EC_CTL_END,         /* If: end of the else-branch; Loop: end of each iteration */
+    EC_CTL_AFTER,       /* Loop: after the loop (carried values -> outputs) */
+};
+void ec_ctl_lower(ec_graph *g, int ctl, int part, ec_lowering *L);
+/* A Loop/Scan control node read back from printed IR: types its body's inputs. */
+void ec_ctl_type_body_inputs(ec_graph *g, int node);
 
 #endif

@@ -65,6 +65,16 @@ void ec_arg_scratch(ec_call *c, const char *name, int64_t bytes)
     push(c, EC_ARG_SCRATCH, name)->bytes = bytes > 0 ? bytes : 1;
 }
 
+void ec_arg_iter(ec_call *c, const char *name) { push(c, EC_ARG_ITER, name); }
+
+void ec_arg_slice(ec_call *c, int64_t base, int64_t step)
+{
+    ec_arg *a = &c->args.a[c->args.n - 1];
+    a->iter = true;
+    a->it_base = base;
+    a->it_step = step;
+}
+
 void ec_lower_node(ec_graph *g, int node, ec_lowering *L)
 {
     ec_node *n = &g->nodes.a[node];
@@ -97,16 +107,132 @@ void ec_lowering_free(ec_lowering *L)
     memset(L, 0, sizeof *L);
 }
 
-void ec_lower_graph(ec_graph *g, ec_program *p)
+/* ---- the program: steps with nested blocks (see edgec.h) ----------------- */
+
+typedef struct builder {
+    ec_graph *g;
+    ec_program *p;
+} builder;
+
+/* Is node i left out of the program (dead, or every output folded)? */
+static bool skipped(const ec_graph *g, int i)
 {
+    const ec_node *n = &g->nodes.a[i];
+    int k;
+    bool any = false;
+    if (n->dead) return true;
+    if (n->owns) return false;
+    for (k = 0; k < n->nout; k++)
+        if (n->out[k] >= 0 && !g->values.a[n->out[k]].data) any = true;
+    return !any;
+}
+
+static int push_step(builder *b, int node, ec_stepkind kind, int depth, int loops)
+{
+    ec_step s;
+    memset(&s, 0, sizeof s);
+    s.node = node;
+    s.kind = kind;
+    s.depth = depth;
+    s.loops = loops;
+    s.cond = -1;
+    s.open = s.mid = s.end = -1;
+    EC_PUSH(b->p->steps, s);
+    return b->p->steps.n - 1;
+}
+
+static void ctl_part(builder *b, int s, int part)
+{
+    ec_ctl_lower(b->g, b->p->steps.a[s].node, part, &b->p->steps.a[s].L);
+}
+
+static void emit_block(builder *b, int region, int branch, int depth, int loops);
+
+static void emit_control(builder *b, int c, int depth, int loops)
+{
+    ec_graph *g = b->g;
+    const ec_node *n = &g->nodes.a[c];
+    int open, s;
+    if (ec_ctl_is_loop(n)) {
+        open = push_step(b, c, EC_STEP_LOOP, depth, loops);
+        b->p->steps.a[open].cond = ec_ctl_cond(g, c);
+        b->p->steps.a[open].trips = ec_ctl_trips(g, c);
+        ctl_part(b, open, EC_CTL_BEFORE);
+        s = push_step(b, c, EC_STEP_HEAD, depth + 1, loops + 1);
+        b->p->steps.a[s].open = open;
+        ctl_part(b, s, EC_CTL_HEAD);
+        emit_block(b, n->owns, 0, depth + 1, loops + 1);
+        s = push_step(b, c, EC_STEP_END, depth + 1, loops + 1);
+        b->p->steps.a[s].open = open;
+        b->p->steps.a[open].end = s;
+        ctl_part(b, s, EC_CTL_END);
+        s = push_step(b, c, EC_STEP_AFTER, depth, loops);
+        b->p->steps.a[s].open = open;
+        ctl_part(b, s, EC_CTL_AFTER);
+    } else {
+        open = push_step(b, c, EC_STEP_IF, depth, loops);
+        b->p->steps.a[open].cond = ec_ctl_cond(g, c);
+        emit_block(b, n->owns, 0, depth + 1, loops);
+        s = push_step(b, c, EC_STEP_ELSE, depth + 1, loops);
+        b->p->steps.a[s].open = open;
+        b->p->steps.a[open].mid = s;
+        ctl_part(b, s, EC_CTL_THEN_END);
+        emit_block(b, n->owns, 1, depth + 1, loops);
+        s = push_step(b, c, EC_STEP_END, depth + 1, loops);
+        b->p->steps.a[s].open = open;
+        b->p->steps.a[open].end = s;
+        ctl_part(b, s, EC_CTL_END);
+    }
+}
+
+/* The steps of the nodes of (region, branch), in node order. */
+static void emit_block(builder *b, int region, int branch, int depth, int loops)
+{
+    ec_graph *g = b->g;
+    int i;
+    for (i = 0; i < g->nodes.n; i++) {
+        const ec_node *n = &g->nodes.a[i];
+        if (n->region != region || n->branch != branch || skipped(g, i)) continue;
+        if (n->owns) {
+            emit_control(b, i, depth, loops);
+        } else {
+            int s = push_step(b, i, EC_STEP_NODE, depth, loops);
+            ec_lower_node(g, i, &b->p->steps.a[s].L);
+        }
+    }
+}
+
+static void build(ec_graph *g, ec_program *p, int ctl)
+{
+    builder b;
     int i;
     memset(p, 0, sizeof *p);
     p->g = g;
+    b.g = g;
+    b.p = p;
     for (i = 0; i < g->nodes.n; i++) {
-        ec_step s;
-        if (g->nodes.a[i].dead) continue;
-        s.node = i;
-        ec_lower_node(g, i, &s.L);
-        EC_PUSH(p->steps, s);
+        const ec_node *n = &g->nodes.a[i];
+        if (n->owns < 0 || n->owns > g->nregions || n->region < 0 || n->region > g->nregions)
+            ec_fail_node(g, i, "internal: bad region");
     }
+    if (ctl >= 0) emit_control(&b, ctl, 0, 0);
+    else emit_block(&b, 0, 0, 0, 0);
+}
+
+void ec_lower_graph(ec_graph *g, ec_program *p)
+{
+    build(g, p, -1);
+}
+
+void ec_lower_region(ec_graph *g, int ctl, ec_program *p)
+{
+    build(g, p, ctl);
+}
+
+void ec_program_free(ec_program *p)
+{
+    int s;
+    for (s = 0; s < p->steps.n; s++) ec_lowering_free(&p->steps.a[s].L);
+    ec_free(p->steps.a);
+    memset(p, 0, sizeof *p);
 }

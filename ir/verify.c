@@ -58,6 +58,18 @@ void ec_toposort(ec_graph *g)
     bool progress = true;
 
     for (i = 0; i < g->values.n; i++) ready_val[i] = g->values.a[i].producer < 0;
+    /* a Loop/Scan control node (domain edgec, see ir/ops/control.c) defines
+     * its body's inputs before the body runs, and comes after the body: the
+     * outputs past its N + K outer ones are ready from the start (this is how
+     * the IR printed by --emit-ir reads back) */
+    for (i = 0; i < nn; i++) {
+        const ec_node *n = &g->nodes.a[i];
+        const int64_t *info;
+        if (strcmp(n->domain, "edgec") != 0 || (strcmp(n->op, "Loop") != 0 && strcmp(n->op, "Scan") != 0)) continue;
+        if (ec_attr_ints(n, "edgec_loop", &info) != 5) continue;
+        for (k = (int)(info[0] + info[2]); k >= 0 && k < n->nout; k++)
+            if (n->out[k] >= 0) ready_val[n->out[k]] = true;
+    }
     /* Repeatedly place, in file order, every node whose inputs are ready:
      * stable for models that are already sorted (the usual case). */
     while (done < nn && progress) {

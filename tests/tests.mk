@@ -119,3 +119,9 @@ check-symdim: asan
 	$(CONF_PYTHON) tests/symdim/run.py $(ASAN_B)/edgec
 .PHONY: check-symdim
 test: check-symdim
+# Control flow (tests/control/): the golden control model run with its If
+# condition flipping between runs, against numpy's values, under ASan/UBSan.
+check-control: $(B)/edgec
+	sh tests/control/run.sh $(B)/edgec
+.PHONY: check-control
+test: check-control

@@ -135,9 +135,11 @@ static void add_node(node_vec *nv, ec_graph *g, int node, const char *op, const 
     ec_node c;
     memset(&c, 0, sizeof c);
     c.op = ec_strdup(op);
-    c.domain = ec_strdup(strcmp(op, "If") == 0 ? "edgec" : "");
+    c.domain = ec_strdup("");
     c.name = ec_fmt("%s/%s", n->name[0] ? n->name : n->op, suffix);
     c.index = n->index;
+    c.region = n->region; /* in the same If branch / Loop body */
+    c.branch = n->branch;
     c.nin = nin;
     c.nout = nout;
     c.in = ec_alloc(sizeof(int) * (size_t)(nin + 1));
@@ -487,10 +489,14 @@ static void seq_map(ec_graph *g, int node)
     replace(g, node, &nv);
 }
 
-/* The If select (ir/ops/rnn.c) of a run-time condition over sequences or
- * optionals: one select per pair of tensors, when both branches give the same
- * structure. */
-static void pair_select(ec_graph *g, int node, node_vec *nv, int a, int b, int out, int k)
+/* The If control node (ir/ops/control.c) of a run-time condition over
+ * sequences or optionals: it selects each pair of tensors, when both branches
+ * give the same structure. pair_select lists the pairs (then, else, output). */
+typedef struct sel_list {
+    EC_VEC(int) a, b, o;
+} sel_list;
+
+static void pair_select(ec_graph *g, int node, sel_list *nv, int a, int b, int out, int k)
 {
     const ec_value *x = VAL(g, a), *y = VAL(g, b);
     const char *cond = ec_in(g, node, 0)->name;
@@ -509,10 +515,10 @@ static void pair_select(ec_graph *g, int node, node_vec *nv, int a, int b, int o
     if (x->kind == EC_VK_TENSOR) {
         int ins[3];
         int o = out >= 0 ? out : ec_value_new(g, "select");
-        ins[0] = NODE(g, node)->in[0];
-        ins[1] = a;
-        ins[2] = b;
-        add_node(nv, g, node, "If", ec_fmt("select%d", k), ins, 3, &o, 1);
+        (void)ins;
+        EC_PUSH(nv->a, a);
+        EC_PUSH(nv->b, b);
+        EC_PUSH(nv->o, o);
         if (out >= 0) VAL(g, out)->kind = EC_VK_TENSOR;
         return;
     }
@@ -555,9 +561,32 @@ static void if_select(ec_graph *g, int node)
         replace(g, node, &nv);
         return;
     }
-    for (k = 0; k < nout; k++)
-        pair_select(g, node, &nv, NODE(g, node)->in[1 + k], NODE(g, node)->in[1 + nout + k], NODE(g, node)->out[k], k);
-    replace(g, node, &nv);
+    {
+        /* the If keeps its branches (its region): its inputs and outputs
+         * become the tensors of the sequences/optionals */
+        sel_list sl;
+        ec_node *n;
+        int i, m, cin = NODE(g, node)->in[0];
+        memset(&sl, 0, sizeof sl);
+        for (k = 0; k < nout; k++)
+            pair_select(g, node, &sl, NODE(g, node)->in[1 + k], NODE(g, node)->in[1 + nout + k],
+                        NODE(g, node)->out[k], k);
+        n = NODE(g, node);
+        m = sl.o.n;
+        n->in = ec_alloc(sizeof(int) * (size_t)(1 + 2 * m + 1));
+        n->in[0] = cin;
+        for (i = 0; i < m; i++) {
+            n->in[1 + i] = sl.a.a[i];
+            n->in[1 + m + i] = sl.b.a[i];
+        }
+        n->nin = 1 + 2 * m;
+        n->out = ec_alloc(sizeof(int) * (size_t)(m + 1));
+        for (i = 0; i < m; i++) {
+            n->out[i] = sl.o.a[i];
+            g->values.a[sl.o.a[i]].producer = node;
+        }
+        n->nout = m;
+    }
 }
 
 static const struct {

@@ -251,12 +251,3 @@ void ec_lstm_f32(float *y, float *yh, float *yc, const float *x, const float *w,
         if (yc) copy(yc + s_off(&g, n), c, H);
     }
 }
-
-void ec_if_select(void *y, const bool *cond, const void *a, const void *b, int32_t nbytes)
-{
-    unsigned char *dst = (unsigned char *)y;
-    /* read as a byte: any non-zero byte is true */
-    const unsigned char *src = (const unsigned char *)(*(const unsigned char *)cond ? a : b);
-    int32_t i;
-    for (i = 0; i < nbytes; i++) dst[i] = src[i];
-}

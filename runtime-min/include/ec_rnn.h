@@ -1,5 +1,4 @@
-/* ec_rnn.h - runtime-min kernels of the rnn family: RNN, GRU, LSTM, and the
- * select of an If whose condition is only known at run time.
+/* ec_rnn.h - runtime-min kernels of the rnn family: RNN, GRU, LSTM.
  *
  * One call runs one direction d of a layer with D directions (D = 2 for
  * bidirectional: the compiler emits one call for d = 0 and one for d = 1).
@@ -80,8 +79,5 @@ void ec_lstm_f32(float *y, float *yh, float *yc, const float *x, const float *w,
                  int32_t T, int32_t N, int32_t I, int32_t H, int32_t D, int32_t d,
                  int32_t reverse, int32_t layout, float clip, int32_t input_forget,
                  const int32_t *act, const float *ab);
-
-/* If with a run-time condition: y (nbytes) = cond[0] ? a : b. */
-void ec_if_select(void *y, const bool *cond, const void *a, const void *b, int32_t nbytes);
 
 #endif

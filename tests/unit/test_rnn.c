@@ -605,7 +605,7 @@ static void test_if_diagnostics(void **state)
     ec_add_output(tg, "r", EC_DT_UNDEFINED, NULL);
     add1(eg, "Relu", "x", NULL, "r");
     ec_add_output(eg, "r", EC_DT_UNDEFINED, NULL);
-    expect_diag(g, "a branch reads undefined value 'nowhere'");
+    expect_diag(g, "a sub-graph reads undefined value 'nowhere'");
 
     /* branch output count */
     g = if_graph(&tg, &eg);
