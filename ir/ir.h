@@ -70,6 +70,13 @@ _Noreturn void ec_fail_node(const struct ec_graph *g, int node, const char *fmt,
 _Noreturn void ec_fail_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void ec_vfail(const char *prefix, const char *fmt, va_list ap);
 void ec_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Shape-deciding values: code that is about to fail because value `value` of
+ * g must be a compile-time constant (it decides a shape) records it first;
+ * the failure then makes it ec_diag_needed()'s answer (any other failure
+ * makes that -1). The driver's --list-shape-inputs traces it back to the
+ * graph inputs it depends on. ec_need_const does this itself. */
+void ec_diag_need_const(const struct ec_graph *g, int value);
+int ec_diag_needed(const struct ec_graph **g);
 
 /* ---- ir.c: dtypes -------------------------------------------------------- */
 typedef int ec_dtype; /* EC_DT_* (ONNX numbering) */

@@ -58,9 +58,11 @@ const ec_value *ec_need_const(ec_graph *g, int node, int k)
 {
     ec_value *v = ec_in(g, node, k);
     if (!v) ec_fail_node(g, node, "input %d is required", k);
-    if (!v->data)
+    if (!v->data) {
+        ec_diag_need_const(g, ec_in_id(g, node, k));
         ec_fail_node(g, node, "input %d ('%s') must be a compile-time constant (bind it with --bind)",
                      k, v->name);
+    }
     return v;
 }
 

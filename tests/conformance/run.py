@@ -82,11 +82,12 @@ TRIVIAL_OPS = {"Constant", "Identity", "Cast", "CastLike", "Shape", "Size", "Res
 
 
 class Result:
-    __slots__ = ("test", "folder", "op", "status", "detail", "seconds")
+    __slots__ = ("test", "folder", "op", "status", "detail", "seconds", "shape_bound")
 
-    def __init__(self, test, folder, op, status, detail, seconds=0.0):
+    def __init__(self, test, folder, op, status, detail, seconds=0.0, shape_bound=()):
         self.test, self.folder, self.op = test, folder, op
         self.status, self.detail, self.seconds = status, detail, seconds
+        self.shape_bound = shape_bound   # names of inputs bound as shape-deciding
 
 
 # --------------------------------------------------------------------------
@@ -372,10 +373,12 @@ def run_test(test, args):
     tdir = os.path.join(args.data, test)
     model_path = os.path.join(tdir, "model.onnx")
     op = "?"
+    shape_bound = set()
+    names = []
 
     def res(status, detail):
         return Result(test, folder, op, status, detail.replace("\t", " ").replace("\n", " "),
-                      time.time() - t0)
+                      time.time() - t0, tuple(names[k] for k in sorted(shape_bound)))
 
     try:
         model = onnx.load(model_path)
@@ -398,8 +401,8 @@ def run_test(test, args):
     try:
         gen = os.path.join(work, "gen")
         cmd = [args.edgec, model_path, "-o", gen, "--name", NAME]
-        bound = set()
-        dims = {}
+        bound = set()        # input indices bound with --bind (shape_bound: those
+        dims = {}            # edgec listed as shape-deciding, see above)
         for k, vi in enumerate(ginputs):
             tt = vi.type.tensor_type if vi.type.HasField("tensor_type") else None
             if tt is not None and tt.elem_type == onnx.TensorProto.INT64 and k < len(ds0_inputs):
@@ -431,18 +434,23 @@ def run_test(test, args):
             if vk in ("sequence", "optional-sequence"):
                 cmd += ["--seq", "%s=%s" % (vi.name, harness.shape_arg(ts) if ts else "0")]
         paths = [(gen, "OUT"), (work, "TMP"), (tdir, "TEST")]
-        rc, out = run_cmd(cmd, TIMEOUT["edgec"])
-        # An input edgec needs at compile time names itself ("(--bind NAME=FILE.pb)",
-        # e.g. an If condition that decides whether an optional is empty): bind it.
-        for _ in range(len(ginputs)):
-            m = re.search(r"\(--bind (.+?)=FILE\.pb\)", out) if rc not in (0, None) else None
-            ks = [k for k, vi in enumerate(ginputs) if m and vi.name == m.group(1)]
-            if not ks or ks[0] in bound or ks[0] >= len(ds0_inputs) \
-                    or harness.value_kind(ginputs[ks[0]].type) != "tensor":
-                break
-            cmd += ["--bind", "%s=%s" % (ginputs[ks[0]].name, ds0_inputs[ks[0]])]
-            bound.add(ks[0])
+        names[:] = [vi.name for vi in ginputs]
+        for _ in range(len(ginputs) + 1):
             rc, out = run_cmd(cmd, TIMEOUT["edgec"])
+            if rc != 0 and rc is not None and rc > 0 and not sanitizer_line(out):
+                # shape-deciding inputs: bind the ones edgec names, then retry
+                lrc, lout = run_cmd([a for a in cmd if a not in ("-o", gen)] + ["--list-shape-inputs"],
+                                    TIMEOUT["edgec"])
+                want = [names.index(n) for n in lout.split("\n") if n in names] if lrc == 0 else []
+                want = [k for k in want if k not in bound and k < len(ds0_inputs)
+                        and harness.value_kind(ginputs[k].type) == "tensor"]
+                if want:
+                    for k in want:
+                        cmd += ["--bind", "%s=%s" % (names[k], ds0_inputs[k])]
+                        bound.add(k)
+                        shape_bound.add(k)
+                    continue
+            break
         if rc is None:
             return res("crash", "edgec: timeout after %d s" % TIMEOUT["edgec"])
         san = sanitizer_line(out)
@@ -526,6 +534,12 @@ def run_test(test, args):
                 j = 0
                 for k in range(len(ginputs)):
                     if k in bound:
+                        if ds != datasets[0] and \
+                                harness.tensor_raw(harness.load_tensor(ins[k]))[2].tobytes() != \
+                                harness.tensor_raw(harness.load_tensor(ds0_inputs[k]))[2].tobytes():
+                            raise harness.HarnessError(
+                                "%s: input %d is bound at compile time (--bind) but differs from "
+                                "test_data_set_0" % (dsn, k))
                         continue
                     for t in harness.load_value(ins[k], ginputs[k].type)[1]:
                         dt, shape, raw = harness.tensor_raw(t)
@@ -595,6 +609,13 @@ def table(rows, key_title, keys):
     return lines
 
 
+def shape_bound_line(results):
+    sb = [r for r in results if r.shape_bound]
+    return ("%d tests needed shape-deciding inputs bound at compile time "
+            "(edgec --list-shape-inputs), %d of them pass"
+            % (len(sb), sum(1 for r in sb if r.status == "pass")))
+
+
 def summarize(results, full):
     by_folder = collections.defaultdict(collections.Counter)
     by_op = collections.defaultdict(collections.Counter)
@@ -616,6 +637,9 @@ def summarize(results, full):
         L.append("**%d / %d selected tests passed (%.1f%%; %.1f%% of all %d)**"
                  % (npass, len(results), 100.0 * npass / max(1, len(results)),
                     100.0 * npass / TOTAL_TESTS, TOTAL_TESTS))
+    sb = [r for r in results if r.shape_bound]
+    L.append("")
+    L.append(shape_bound_line(results))
     L += ["", "## Per folder", ""]
     L += table(by_folder, "folder", [f for f in FOLDERS if f in by_folder])
     L += ["", "## Per op", ""]
@@ -628,6 +652,11 @@ def summarize(results, full):
             L += ["", "## %s (numbers as N)" % st.capitalize(), "", "| count | first line |", "|---:|---|"]
             for msg, n in sorted(other[st].items(), key=lambda x: (-x[1], x[0])):
                 L.append("| %d | %s |" % (n, msg.replace("|", "\\|")))
+    if sb:
+        L += ["", "## Shape-deciding inputs bound at compile time", "",
+              "| test | status | inputs bound |", "|---|---|---|"]
+        for r in sb:
+            L.append("| %s | %s | %s |" % (r.test, r.status, ", ".join(r.shape_bound)))
     fails = [r for r in results if r.status in ("wrong", "crash", "compile error")]
     if fails:
         L += ["", "## Wrong, compile errors and crashes", "", "| test | status | detail |", "|---|---|---|"]
@@ -768,9 +797,10 @@ def main():
     results.sort(key=lambda r: r.test)
 
     with open(os.path.join(args.out, "results.tsv"), "w") as f:
-        f.write("test\tfolder\top\tstatus\tseconds\tdetail\n")
+        f.write("test\tfolder\top\tstatus\tseconds\tdetail\tshape_bound\n")
         for r in results:
-            f.write("%s\t%s\t%s\t%s\t%.1f\t%s\n" % (r.test, r.folder, r.op, r.status, r.seconds, r.detail))
+            f.write("%s\t%s\t%s\t%s\t%.1f\t%s\t%s\n" % (r.test, r.folder, r.op, r.status, r.seconds,
+                                                    r.detail, ",".join(r.shape_bound)))
     lines, by_folder, npass = summarize(results, full)
     with open(os.path.join(args.out, "summary.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
@@ -779,6 +809,7 @@ def main():
     print("\n".join(table(by_folder, "folder", [f for f in FOLDERS if f in by_folder])))
     print()
     print(lines[2])
+    print(shape_bound_line(results))
     print("results: %s/results.tsv, %s/summary.md (%.0f s)" % (args.out, args.out, time.time() - t0))
 
     if args.update_expected:
