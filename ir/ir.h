@@ -25,6 +25,12 @@
 
 #define EDGEC_VERSION "0.1.0"
 
+/* The training-ops domain (Adagrad, Adam, Momentum; version 1). A model that
+ * imports it but not the default domain gets this default-domain opset: the
+ * one released together with it (ONNX 1.7). */
+#define EC_TRAINING_DOMAIN "ai.onnx.preview.training"
+#define EC_TRAINING_DEFAULT_OPSET 12
+
 /* ---- ir.c: memory ------------------------------------------------------ */
 /* All compiler allocations go through these; blocks stay reachable from a
  * global list so an early exit(1) never looks like a leak. ec_alloc zeroes

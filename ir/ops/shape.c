@@ -264,12 +264,23 @@ static void infer_dropout(ec_graph *g, int node)
 {
     ec_value *x = need_in(g, node, 0);
     ec_value *tm = ec_in(g, node, 2);
+    /* Training mode drops elements at random, unless the ratio is 0: then
+     * it is the identity too (scale 1 / (1 - 0), mask all true). Whether it
+     * is on, and the ratio then, must be compile-time constants. */
     if (tm) {
-        const ec_value *c;
-        if (!tm->data) ec_fail_node(g, node, "training_mode must be a constant false (inference only)");
-        c = ec_need_const(g, node, 2);
-        if (numel(c) != 1 || ec_const_int(c, 0) != 0)
-            ec_fail_node(g, node, "training_mode must be a constant false (inference only)");
+        const ec_value *c = ec_need_const(g, node, 2);
+        if (numel(c) != 1) ec_fail_node(g, node, "training_mode must be one bool");
+        if (ec_const_int(c, 0) != 0) {
+            double ratio = 0.5;
+            if (ec_in(g, node, 1)) {
+                const ec_value *r = ec_need_const(g, node, 1);
+                if (numel(r) != 1) ec_fail_node(g, node, "ratio must be one value");
+                ratio = ec_const_double(r, 0);
+            }
+            if (ratio != 0.0)
+                ec_fail_node(g, node, "training mode with ratio %g drops elements at random: not "
+                             "supported (only ratio 0 is deterministic)", ratio);
+        }
     }
     ec_set_out(g, node, 0, x->dtype, &x->shape);
     if (ec_out_id(g, node, 1) >= 0) {
