@@ -160,6 +160,13 @@ typedef struct ec_value {
     bool is_input;                  /* a run-time graph input */
     bool is_output;                 /* a graph output */
     bool is_initializer;            /* came from graph.initializer / Constant / --bind */
+    /* A data-dependent size (NonZero, Unique, NonMaxSuppression): dim
+     * dd_dim's size is known only at run time; shape.dim[dd_dim] is its upper
+     * bound (storage is planned for it), the kernel writes the actual size
+     * through an EC_ARG_EXTENT argument and stores the tensor packed in its
+     * actual shape. Such a value may only be a graph output. */
+    bool data_dep;
+    int dd_dim;
     /* memory planner results */
     int64_t offset;                 /* arena offset, -1 if not in the arena */
     int alias;                      /* value whose storage this one shares, or -1 */
@@ -278,6 +285,9 @@ int ec_out_id(const ec_graph *g, int node, int k); /* value id of output k; -1 i
  * elements (kernels index with int32); fails naming node otherwise. */
 int64_t ec_static_numel(ec_graph *g, int node, const ec_value *v);
 void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s);
+/* ec_set_out for an output whose dim `dim` depends on the data: s holds its
+ * upper bound there (see ec_value.data_dep). */
+void ec_set_out_data_dep(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s, int dim);
 /* Requires input k to be a compile-time constant; fails naming the input otherwise. */
 const ec_value *ec_need_const(ec_graph *g, int node, int k);
 /* Read element i of a constant integer tensor as int64 (any int dtype). */
@@ -339,6 +349,8 @@ typedef enum {
     EC_ARG_INTS,    /* const int32_t[] */
     EC_ARG_FLOATS,  /* const float[] */
     EC_ARG_SCRATCH, /* void * to scratch bytes, live during this call only */
+    EC_ARG_EXTENT,  /* int64_t * receiving the actual size of the data-dependent
+                       dim of value `value` (see ec_value.data_dep); NULL if -1 */
 } ec_argkind;
 
 typedef struct ec_arg {
@@ -372,6 +384,7 @@ void ec_arg_float(ec_call *c, const char *name, double v);
 void ec_arg_ints(ec_call *c, const char *name, const int64_t *v, int n);
 void ec_arg_floats(ec_call *c, const char *name, const float *v, int n);
 void ec_arg_scratch(ec_call *c, const char *name, int64_t bytes);
+void ec_arg_extent(ec_call *c, const char *name, int value);
 /* Lower one node with its op's lower function (fails if the op has none). */
 void ec_lower_node(ec_graph *g, int node, ec_lowering *L);
 void ec_lowering_free(ec_lowering *L);

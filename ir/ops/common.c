@@ -54,6 +54,15 @@ void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s)
     (void)ec_shape_numel(s); /* fails on overflow */
 }
 
+void ec_set_out_data_dep(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s, int dim)
+{
+    ec_value *v = ec_out(g, node, k);
+    ec_set_out(g, node, k, dt, s);
+    if (!v) return;
+    v->data_dep = true;
+    v->dd_dim = dim;
+}
+
 const ec_value *ec_need_const(ec_graph *g, int node, int k)
 {
     ec_value *v = ec_in(g, node, k);
