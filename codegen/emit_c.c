@@ -269,6 +269,7 @@ typedef struct cg {
     const char *name;               /* model name (a C identifier) */
     char **param;                   /* per value: caller pointer name (input, or first output slot) */
     char **out_param;               /* per graph output slot */
+    char **extent_param;            /* per value: its int64_t * size parameter (data_dep outputs) */
     bool *param_used;               /* per value (inputs/outputs) */
     int *weight;                    /* per value: weight index, or -1 */
     bool need_math;                 /* INFINITY / NAN used */
@@ -365,10 +366,19 @@ static void put_elem(cg *c, ec_buf *b, const ec_value *v, int64_t i)
     }
 }
 
+/* "float[3,4]"; a data-dependent dim shows its upper bound as "<=N". */
 static void put_type_shape(ec_buf *b, const ec_value *v)
 {
     char sh[256];
-    ec_buf_printf(b, "%s%s", ec_dtype_name(v->dtype), ec_shape_str(&v->shape, sh, sizeof sh));
+    int d;
+    if (!v->data_dep || v->data || v->shape.rank < 0) {
+        ec_buf_printf(b, "%s%s", ec_dtype_name(v->dtype), ec_shape_str(&v->shape, sh, sizeof sh));
+        return;
+    }
+    ec_buf_printf(b, "%s[", ec_dtype_name(v->dtype));
+    for (d = 0; d < v->shape.rank; d++)
+        ec_buf_printf(b, "%s%s%lld", d ? "," : "", d == v->dd_dim ? "<=" : "", (long long)v->shape.dim[d]);
+    ec_buf_printf(b, "]");
 }
 
 static char *upper(const char *s);
@@ -591,6 +601,14 @@ static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
             }
             ec_buf_printf(&decl, " };\n");
             ec_buf_printf(&x, "ec_a%d", k);
+            break;
+        case EC_ARG_EXTENT:
+            if (a->value >= 0 && c->extent_param[a->value]) {
+                ec_buf_printf(&x, "%s", c->extent_param[a->value]);
+                c->param_used[a->value] = true;
+            } else {
+                ec_buf_printf(&x, "NULL"); /* not a graph output: nobody asks */
+            }
             break;
         case EC_ARG_SCRATCH:
             if (a->offset < 0)
@@ -881,7 +899,7 @@ static void put_io_name(ec_buf *h, const ec_value *v)
 static void name_params(cg *c)
 {
     const ec_graph *g = c->g;
-    int nio = g->inputs.n + g->outputs.n, n = nio + c->p->rtdims.n, i, j;
+    int nio = g->inputs.n + g->outputs.n, ndim = nio + c->p->rtdims.n, n = ndim, i, j;
     char **names = ec_alloc(sizeof(char *) * (size_t)(n + 1));
     const char **from = ec_alloc(sizeof(char *) * (size_t)(n + 1));
     c->out_param = ec_alloc(sizeof(char *) * (size_t)(g->outputs.n + 1));
@@ -910,12 +928,30 @@ static void name_params(cg *c)
         from[nio + i] = c->p->rtdims.a[i].name;
         c->dim_param[i] = names[nio + i];
     }
+    /* a data-dependent size of an output: one int64_t * after the dims */
+    c->extent_param = ec_alloc(sizeof(char *) * (size_t)(g->values.n + 1));
+    for (i = 0; i < g->outputs.n; i++) {
+        int v = g->outputs.a[i];
+        const ec_value *x = &g->values.a[v];
+        if (!x->data_dep || x->data) continue;
+        if (x->is_input || c->out_param[i] != c->param[v])
+            ec_fail("graph output '%s' has a data-dependent size and is given twice; give it once",
+                    x->name);
+        c->extent_param[v] = ec_fmt("%s_extent", c->out_param[i]);
+        names = ec_realloc(names, sizeof(char *) * (size_t)(n + 2));
+        from = ec_realloc(from, sizeof(char *) * (size_t)(n + 2));
+        names[n] = c->extent_param[v];
+        from[n] = x->name;
+        n++;
+    }
     for (i = 0; i < n; i++)
         for (j = i + 1; j < n; j++)
             if (!strcmp(names[i], names[j]))
                 ec_fail("graph %s '%s' and %s '%s' both become the C identifier '%s'; rename one",
-                        i < g->inputs.n ? "input" : i < nio ? "output" : "dim", from[i],
-                        j < g->inputs.n ? "input" : j < nio ? "output" : "dim", from[j], names[i]);
+                        i < g->inputs.n ? "input" : i < nio ? "output" : i < ndim ? "dim" : "output size of",
+                        from[i],
+                        j < g->inputs.n ? "input" : j < nio ? "output" : j < ndim ? "dim" : "output size of",
+                        from[j], names[i]);
     ec_free(from);
     ec_free(names);
 }
@@ -1209,6 +1245,11 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
         ec_buf_printf(&sig, ", %s *%s", ec_dtype_ctype(g->values.a[v].dtype), c.out_param[i]);
     }
     for (i = 0; i < p->rtdims.n; i++) ec_buf_printf(&sig, ", int64_t %s", c.dim_param[i]);
+    /* last: the actual sizes of data-dependent output dims, in output order */
+    for (i = 0; i < g->outputs.n; i++) {
+        int v = g->outputs.a[i];
+        if (c.extent_param[v]) ec_buf_printf(&sig, ", int64_t *%s", c.extent_param[v]);
+    }
     ec_buf_printf(&sig, ")");
 
     /* the steps */
@@ -1342,6 +1383,18 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
             put_comment_text(&h, p->rtdims.a[i].name);
             ec_buf_printf(&h, "')\n");
             ec_free(du);
+        }
+        for (i = 0; i < g->outputs.n; i++) {
+            int v = g->outputs.a[i];
+            const ec_value *x = &g->values.a[v];
+            if (!c.extent_param[v]) continue;
+            ec_buf_printf(&h, " *   out  %s: int64 (size of dim %d of %s)\n", c.extent_param[v], x->dd_dim,
+                          c.out_param[i]);
+            ec_buf_printf(&h, " *        %s's dim %d depends on the data: the buffer is for its upper\n"
+                              " *        bound %lld; %s_run writes the actual size n to *%s and the\n"
+                              " *        tensor packed in its actual shape (dim %d = n).\n",
+                          c.out_param[i], x->dd_dim, (long long)x->shape.dim[x->dd_dim], c.name,
+                          c.extent_param[v], x->dd_dim);
         }
         if (o && o->weights_file) {
             ec_buf_printf(&h, " * weights: the contents of %s_weights.bin (%s_WEIGHTS_BYTES bytes, aligned to\n"

@@ -66,6 +66,9 @@ static const char usage[] =
     "  --after PASS             with --emit-ir: print after PASS, one of read, verify,\n"
     "                           toposort, infer (inference and folding), dce (default),\n"
     "                           quantize (with --quantize)\n"
+    "  --list-shape-inputs      print the graph inputs (one name a line) that decide a\n"
+    "                           shape and so must be bound with --bind, as far as\n"
+    "                           inference gets with the binds given; -o is not needed\n"
     "  -h, --help               show this help\n"
     "  --version                show the version\n"
     "\n"
@@ -76,6 +79,8 @@ static const char usage[] =
 
 /* --emit-ir [--after PASS]: print the IR after a pass and stop. */
 static bool emit_ir;
+/* --list-shape-inputs: print the shape-deciding graph inputs and stop. */
+static bool list_shape_inputs;
 static const char *emit_after = "dce";
 
 static void maybe_emit(const ec_graph *g, const char *pass)
@@ -406,6 +411,8 @@ static void parse_args(int argc, char **argv, ec_options *o)
             o->quant_block = (int)v;
         } else if (!strcmp(a, "--emit-ir")) {
             emit_ir = true;
+        } else if (!strcmp(a, "--list-shape-inputs")) {
+            list_shape_inputs = true;
         } else if (!strcmp(a, "--after")) {
             static const char *passes[] = { "read", "verify", "toposort", "infer", "dce", "quantize" };
             bool ok = false;
@@ -434,8 +441,82 @@ static void parse_args(int argc, char **argv, ec_options *o)
     if (o->quantize != EC_QUANT_INT8 &&
         (o->calib || calib_method_given || o->keep_float.n || o->max_layer_error >= 0))
         ec_fail_plain("--calib, --calib-method, --keep-float and --max-layer-error need --quantize int8");
-    if (!o->outdir && !emit_ir) ec_fail_plain("no output directory given: use -o DIR (see edgec --help)");
+    if (emit_ir && list_shape_inputs) ec_fail_plain("--emit-ir and --list-shape-inputs exclude each other");
+    if (!o->outdir && !emit_ir && !list_shape_inputs) ec_fail_plain("no output directory given: use -o DIR (see edgec --help)");
     o->cmdline = join_cmdline(argc, argv);
+}
+
+/* Mark the run-time graph inputs of top that value v of g depends on,
+ * through the producers of g and outer values of enclosing graphs (by
+ * name). seen[] has one array per graph, found by graph in graphs[]. */
+typedef struct trace_ctx {
+    const ec_graph *top;
+    bool *mark;
+    EC_VEC(const ec_graph *) graphs;
+    EC_VEC(bool *) seen;
+} trace_ctx;
+
+static void trace_inputs(trace_ctx *c, const ec_graph *g, int v)
+{
+    const ec_value *val = &g->values.a[v];
+    bool *seen = NULL;
+    int i;
+    for (i = 0; i < c->graphs.n; i++)
+        if (c->graphs.a[i] == g) seen = c->seen.a[i];
+    if (!seen) {
+        seen = ec_alloc((size_t)g->values.n * sizeof *seen);
+        EC_PUSH(c->graphs, g);
+        EC_PUSH(c->seen, seen);
+    }
+    if (seen[v] || val->data) return;
+    seen[v] = true;
+    if (val->producer >= 0) {
+        const ec_node *n = &g->nodes.a[val->producer];
+        for (i = 0; i < n->nin; i++)
+            if (n->in[i] >= 0) trace_inputs(c, g, n->in[i]);
+    } else if (g == c->top) {
+        if (val->is_input) c->mark[v] = true;
+    } else if (g->parent) {
+        int pv = ec_value_find(g->parent, val->name);
+        if (pv >= 0) trace_inputs(c, g->parent, pv);
+    }
+}
+
+/* --list-shape-inputs: run inference until it stops; if it stopped because a
+ * value that decides a shape is not a compile-time constant, print the graph
+ * inputs that value depends on, one name a line, in graph order. Nothing is
+ * printed when inference completes or stops for another reason (compiling
+ * then reports that). Exit status 0 either way. */
+static void list_shape_inputs_and_exit(ec_graph *g)
+{
+    jmp_buf jb;
+    const ec_graph *ng = NULL;
+    int nv, i;
+    bool *mark;
+    ec_diag_quiet(true);
+    ec_diag_catch(&jb);
+    if (setjmp(jb) == 0) {
+        ec_verify(g);
+        ec_toposort(g);
+        ec_infer_and_fold(g);
+        ec_diag_catch(NULL);
+        ec_free_all();
+        exit(0);
+    }
+    ec_diag_catch(NULL);
+    ec_diag_quiet(false);
+    nv = ec_diag_needed(&ng);
+    if (nv >= 0 && ng) {
+        trace_ctx c = { 0 };
+        c.top = g;
+        c.mark = mark = ec_alloc((size_t)g->values.n * sizeof *mark);
+        trace_inputs(&c, ng, nv);
+        for (i = 0; i < g->inputs.n; i++)
+            if (mark[g->inputs.a[i]]) printf("%s\n", g->values.a[g->inputs.a[i]].name);
+    }
+    if (fflush(stdout) != 0) ec_fail_plain("cannot write to stdout: %s", strerror(errno));
+    ec_free_all();
+    exit(0);
 }
 
 static void sanitize_name(const char *name)
@@ -477,6 +558,7 @@ static ec_graph *load_graph_at(const ec_options *o, const char *const *names, co
     }
     ec_seq_bind_inputs(g, o->seqs.a, o->seqs.n, o->opts.a, o->opts.n);
     g->runtime_dims = ranges && !emit_ir;
+    if (list_shape_inputs) list_shape_inputs_and_exit(g);
     /* the pipeline */
     maybe_emit(g, "read");
     ec_verify(g);

@@ -1096,7 +1096,7 @@ static void read_graph(rd *r, ec_graph *g, Onnx__GraphProto *gp, int depth)
 
 static void check_versions(const Onnx__ModelProto *m, int64_t *opset)
 {
-    bool have_default = false;
+    bool have_default = false, have_training = false;
     if (!m->has_ir_version) ec_fail("model has no ir_version");
     if (m->ir_version < EC_IR_MIN || m->ir_version > EC_IR_MAX)
         ec_fail("unsupported IR version %" PRId64 " (edgec reads %d to %d)", m->ir_version,
@@ -1110,11 +1110,18 @@ static void check_versions(const Onnx__ModelProto *m, int64_t *opset)
             bool def_i = !*d || !strcmp(d, "ai.onnx"), def_j = !*dj || !strcmp(dj, "ai.onnx");
             if ((def_i && def_j) || !strcmp(d, dj)) ec_fail("domain '%s' imported twice", d);
         }
+        if (!strcmp(d, EC_TRAINING_DOMAIN)) have_training = true;
         if (*d && strcmp(d, "ai.onnx") != 0) continue; /* recorded; its ops are unknown */
         if (o->version < 1 || o->version > EC_OPSET_MAX)
             ec_fail("unsupported opset version %" PRId64 " (edgec supports 1 to %d)", o->version,
                     EC_OPSET_MAX);
         *opset = o->version;
+        have_default = true;
+    }
+    /* A model of training ops alone (Adam, ...) may import only their domain:
+     * the default opset is then the one released with it (ONNX 1.7, opset 12). */
+    if (!have_default && have_training) {
+        *opset = EC_TRAINING_DEFAULT_OPSET;
         have_default = true;
     }
     if (!have_default) ec_fail("model does not import the default ONNX opset (domain \"\")");

@@ -758,6 +758,10 @@ static void read_header(bld *b, ec_graph *g)
         }
     }
     if (!have_ir) ERR(b, b->m->g->loc, "the model has no ir_version (write '<ir_version: 8, ...>' first)");
+    if (!have_default && domain_imported(b, EC_TRAINING_DOMAIN)) { /* see EC_TRAINING_DEFAULT_OPSET */
+        g->opset = EC_TRAINING_DEFAULT_OPSET;
+        have_default = true;
+    }
     if (!have_default)
         ERR(b, b->m->g->loc, "the model does not import the default ONNX opset (opset_import: [\"\" : 17])");
 }

@@ -37,6 +37,10 @@ static void run_calls(ec_graph *g, const ec_lowering *L, void **buf, int32_t it)
             case EC_ARG_FLOAT: a[k].f = arg->f; break;
             case EC_ARG_INTS: a[k].ip = arg->ints; break;
             case EC_ARG_FLOATS: a[k].fp = arg->floats; break;
+            case EC_ARG_EXTENT:
+                scratch[k] = ec_alloc(sizeof(int64_t));
+                a[k].p = scratch[k];
+                break;
             case EC_ARG_SCRATCH:
                 scratch[k] = ec_alloc((size_t)arg->bytes);
                 a[k].p = scratch[k];

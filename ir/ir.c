@@ -103,12 +103,37 @@ static const char *diag_file;
 static jmp_buf *diag_jmp;
 static bool diag_quiet;
 static char diag_last[1024];
+/* the value a failure is about to report as "must be a compile-time
+ * constant" (pending), and the one the last failure reported (needed) */
+static const ec_graph *need_g_pending, *need_g;
+static int need_v_pending = -1, need_v = -1;
 
 void ec_diag_set_file(const char *path) { diag_file = path; }
 const char *ec_diag_file(void) { return diag_file; }
 void ec_diag_catch(jmp_buf *buf) { diag_jmp = buf; }
 const char *ec_diag_last(void) { return diag_last; }
 void ec_diag_quiet(bool quiet) { diag_quiet = quiet; }
+
+void ec_diag_need_const(const ec_graph *g, int value)
+{
+    need_g_pending = g;
+    need_v_pending = value;
+}
+
+int ec_diag_needed(const ec_graph **g)
+{
+    if (g) *g = need_g;
+    return need_v;
+}
+
+/* Called by every failure: the pending record becomes the last failure's. */
+static void need_settle(void)
+{
+    need_g = need_g_pending;
+    need_v = need_v_pending;
+    need_g_pending = NULL;
+    need_v_pending = -1;
+}
 
 /* Keep messages on one line: control characters from the model become '?'. */
 static void one_line(char *s)
@@ -120,6 +145,7 @@ static void one_line(char *s)
 _Noreturn void ec_vfail(const char *prefix, const char *fmt, va_list ap)
 {
     char msg[768];
+    need_settle();
     vsnprintf(msg, sizeof msg, fmt, ap);
     snprintf(diag_last, sizeof diag_last, "edgec: %s%s", prefix ? prefix : "", msg);
     one_line(diag_last);
@@ -135,6 +161,7 @@ _Noreturn void ec_vfail(const char *prefix, const char *fmt, va_list ap)
  * "file:line:col: error: ..." with the source line and a caret). */
 _Noreturn void ec_fail_text(const char *text)
 {
+    need_settle();
     snprintf(diag_last, sizeof diag_last, "%s", text);
     if (!diag_quiet) {
         fprintf(stderr, "%s\n", text);

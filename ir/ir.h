@@ -25,6 +25,12 @@
 
 #define EDGEC_VERSION "0.1.0"
 
+/* The training-ops domain (Adagrad, Adam, Momentum; version 1). A model that
+ * imports it but not the default domain gets this default-domain opset: the
+ * one released together with it (ONNX 1.7). */
+#define EC_TRAINING_DOMAIN "ai.onnx.preview.training"
+#define EC_TRAINING_DEFAULT_OPSET 12
+
 /* ---- ir.c: memory ------------------------------------------------------ */
 /* All compiler allocations go through these; blocks stay reachable from a
  * global list so an early exit(1) never looks like a leak. ec_alloc zeroes
@@ -70,6 +76,13 @@ _Noreturn void ec_fail_node(const struct ec_graph *g, int node, const char *fmt,
 _Noreturn void ec_fail_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void ec_vfail(const char *prefix, const char *fmt, va_list ap);
 void ec_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Shape-deciding values: code that is about to fail because value `value` of
+ * g must be a compile-time constant (it decides a shape) records it first;
+ * the failure then makes it ec_diag_needed()'s answer (any other failure
+ * makes that -1). The driver's --list-shape-inputs traces it back to the
+ * graph inputs it depends on. ec_need_const does this itself. */
+void ec_diag_need_const(const struct ec_graph *g, int value);
+int ec_diag_needed(const struct ec_graph **g);
 
 /* ---- ir.c: dtypes -------------------------------------------------------- */
 typedef int ec_dtype; /* EC_DT_* (ONNX numbering) */
@@ -147,6 +160,13 @@ typedef struct ec_value {
     bool is_input;                  /* a run-time graph input */
     bool is_output;                 /* a graph output */
     bool is_initializer;            /* came from graph.initializer / Constant / --bind */
+    /* A data-dependent size (NonZero, Unique, NonMaxSuppression): dim
+     * dd_dim's size is known only at run time; shape.dim[dd_dim] is its upper
+     * bound (storage is planned for it), the kernel writes the actual size
+     * through an EC_ARG_EXTENT argument and stores the tensor packed in its
+     * actual shape. Such a value may only be a graph output. */
+    bool data_dep;
+    int dd_dim;
     /* memory planner results */
     int64_t offset;                 /* arena offset, -1 if not in the arena */
     int alias;                      /* value whose storage this one shares, or -1 */
@@ -285,6 +305,9 @@ int ec_out_id(const ec_graph *g, int node, int k); /* value id of output k; -1 i
  * elements (kernels index with int32); fails naming node otherwise. */
 int64_t ec_static_numel(ec_graph *g, int node, const ec_value *v);
 void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s);
+/* ec_set_out for an output whose dim `dim` depends on the data: s holds its
+ * upper bound there (see ec_value.data_dep). */
+void ec_set_out_data_dep(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s, int dim);
 /* Requires input k to be a compile-time constant; fails naming the input otherwise. */
 const ec_value *ec_need_const(ec_graph *g, int node, int k);
 /* Read element i of a constant integer tensor as int64 (any int dtype). */
@@ -347,6 +370,8 @@ typedef enum {
     EC_ARG_FLOATS,  /* const float[] */
     EC_ARG_SCRATCH, /* void * to scratch bytes, live during this call only */
     EC_ARG_ITER,    /* int32_t: the iteration number of the innermost enclosing loop */
+    EC_ARG_EXTENT,  /* int64_t * receiving the actual size of the data-dependent
+                       dim of value `value` (see ec_value.data_dep); NULL if -1 */
 } ec_argkind;
 
 typedef struct ec_arg {
@@ -392,6 +417,7 @@ void ec_arg_scratch(ec_call *c, const char *name, int64_t bytes);
 void ec_arg_iter(ec_call *c, const char *name);
 /* Make the last argument of c (OUT or IN) address slice base + step * i. */
 void ec_arg_slice(ec_call *c, int64_t base, int64_t step);
+void ec_arg_extent(ec_call *c, const char *name, int value);
 /* Lower one node with its op's lower function (fails if the op has none). */
 void ec_lower_node(ec_graph *g, int node, ec_lowering *L);
 void ec_lowering_free(ec_lowering *L);

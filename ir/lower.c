@@ -74,6 +74,7 @@ void ec_arg_slice(ec_call *c, int64_t base, int64_t step)
     a->it_base = base;
     a->it_step = step;
 }
+void ec_arg_extent(ec_call *c, const char *name, int value) { push(c, EC_ARG_EXTENT, name)->value = value; }
 
 void ec_lower_node(ec_graph *g, int node, ec_lowering *L)
 {
@@ -87,6 +88,16 @@ void ec_lower_node(ec_graph *g, int node, ec_lowering *L)
     /* Every kernel indexes with int32: check all tensors once, for every op. */
     for (k = 0; k < n->nin; k++)
         if (n->in[k] >= 0) ec_static_numel(g, node, &g->values.a[n->in[k]]);
+    /* A data-dependent size is only reported to the caller: no op reads it. */
+    for (k = 0; k < n->nin; k++) {
+        const ec_value *v = n->in[k] >= 0 ? &g->values.a[n->in[k]] : NULL;
+        if (v && v->data_dep && !v->data) {
+            const ec_node *p = &g->nodes.a[v->producer];
+            ec_fail_node(g, node, "input %d ('%s') has a data-dependent size (dim %d, from node '%s' "
+                         "(%s)); such a tensor can only be a graph output", k, v->name, v->dd_dim,
+                         p->name ? p->name : "", p->op);
+        }
+    }
     for (k = 0; k < n->nout; k++)
         if (n->out[k] >= 0) ec_static_numel(g, node, &g->values.a[n->out[k]]);
     d->lower(g, node, L);

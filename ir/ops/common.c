@@ -54,13 +54,24 @@ void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s)
     (void)ec_shape_numel(s); /* fails on overflow */
 }
 
+void ec_set_out_data_dep(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s, int dim)
+{
+    ec_value *v = ec_out(g, node, k);
+    ec_set_out(g, node, k, dt, s);
+    if (!v) return;
+    v->data_dep = true;
+    v->dd_dim = dim;
+}
+
 const ec_value *ec_need_const(ec_graph *g, int node, int k)
 {
     ec_value *v = ec_in(g, node, k);
     if (!v) ec_fail_node(g, node, "input %d is required", k);
-    if (!v->data)
+    if (!v->data) {
+        ec_diag_need_const(g, ec_in_id(g, node, k));
         ec_fail_node(g, node, "input %d ('%s') must be a compile-time constant (bind it with --bind)",
                      k, v->name);
+    }
     return v;
 }
 

@@ -105,6 +105,7 @@ static int64_t const_scalar(ec_graph *g, int node, int k, const char *what)
     if (!ec_dtype_is_int(v->dtype))
         ec_fail_node(g, node, "%s '%s' has type %s, expected an integer", what, v->name, ec_dtype_name(v->dtype));
     if (!v->data) {
+        ec_diag_need_const(g, ec_in_id(g, node, k));
         if (v->is_input)
             ec_fail_node(g, node, "%s '%s' must be known at compile time (--bind %s=FILE.pb)", what, v->name,
                          v->name);
@@ -307,6 +308,7 @@ static void split_to_seq(ec_graph *g, int node)
         const ec_value *s = tensor_in(g, node, 1);
         squeeze = false;
         if (!s->data) {
+            ec_diag_need_const(g, ec_in_id(g, node, 1));
             if (s->is_input)
                 ec_fail_node(g, node, "split '%s' must be known at compile time (--bind %s=FILE.pb)", s->name,
                              s->name);
@@ -506,6 +508,7 @@ static void pair_select(ec_graph *g, int node, sel_list *nv, int a, int b, int o
         const char *why = x->kind != y->kind ? "different kinds of value"
                           : x->kind == EC_VK_SEQ ? "sequences of different lengths"
                                                  : "an empty and a present optional";
+        ec_diag_need_const(g, ec_in_id(g, node, 0));
         if (ec_in(g, node, 0)->is_input)
             ec_fail_node(g, node, "output %d: the branches give %s, so the condition '%s' must be known at "
                          "compile time (--bind %s=FILE.pb)", k, why, cond, cond);

@@ -279,12 +279,23 @@ static void infer_dropout(ec_graph *g, int node)
 {
     ec_value *x = need_in(g, node, 0);
     ec_value *tm = ec_in(g, node, 2);
+    /* Training mode drops elements at random, unless the ratio is 0: then
+     * it is the identity too (scale 1 / (1 - 0), mask all true). Whether it
+     * is on, and the ratio then, must be compile-time constants. */
     if (tm) {
-        const ec_value *c;
-        if (!tm->data) ec_fail_node(g, node, "training_mode must be a constant false (inference only)");
-        c = ec_need_const(g, node, 2);
-        if (numel(c) != 1 || ec_const_int(c, 0) != 0)
-            ec_fail_node(g, node, "training_mode must be a constant false (inference only)");
+        const ec_value *c = ec_need_const(g, node, 2);
+        if (numel(c) != 1) ec_fail_node(g, node, "training_mode must be one bool");
+        if (ec_const_int(c, 0) != 0) {
+            double ratio = 0.5;
+            if (ec_in(g, node, 1)) {
+                const ec_value *r = ec_need_const(g, node, 1);
+                if (numel(r) != 1) ec_fail_node(g, node, "ratio must be one value");
+                ratio = ec_const_double(r, 0);
+            }
+            if (ratio != 0.0)
+                ec_fail_node(g, node, "training mode with ratio %g drops elements at random: not "
+                             "supported (only ratio 0 is deterministic)", ratio);
+        }
     }
     ec_set_out(g, node, 0, x->dtype, &x->shape);
     if (ec_out_id(g, node, 1) >= 0) {
@@ -1306,11 +1317,17 @@ static void infer_nonzero(ec_graph *g, int node)
     int r = x->shape.rank, d;
     int64_t n, i, cnt = 0, es = esize(g, node, x->dtype), dims[2], st[EC_MAX_RANK], *data;
     ec_shape s;
-    if (!x->data)
-        ec_fail_node(g, node, "NonZero of a run-time tensor has a data-dependent shape; "
-                     "only a constant input is supported");
     need_static(g, node, x);
     n = numel(x);
+    if (!x->data) {
+        /* [rank, count]: count is known at run time, at most numel */
+        if (r < 1) ec_fail_node(g, node, "NonZero of a scalar is not supported");
+        dims[0] = r;
+        dims[1] = n;
+        s = ec_shape_make(2, dims);
+        ec_set_out_data_dep(g, node, 0, EC_DT_INT64, &s, 1);
+        return;
+    }
     for (i = 0; i < n; i++) cnt += elem_nonzero(x, i, es);
     dims[0] = r;
     dims[1] = cnt;
@@ -1323,6 +1340,32 @@ static void infer_nonzero(ec_graph *g, int node)
         cnt++;
     }
     set_const(g, node, 0, EC_DT_INT64, &s, data);
+}
+
+static void lower_nonzero(ec_graph *g, int node, ec_lowering *L)
+{
+    ec_value *x = need_in(g, node, 0);
+    const char *k;
+    ec_call *c;
+    switch (x->dtype) {
+    case EC_DT_FLOAT: k = "ec_nonzero_f32"; break;
+    case EC_DT_DOUBLE: k = "ec_nonzero_f64"; break;
+    case EC_DT_INT32: k = "ec_nonzero_s32"; break;
+    case EC_DT_INT64: k = "ec_nonzero_s64"; break;
+    case EC_DT_UINT8: k = "ec_nonzero_u8"; break;
+    case EC_DT_INT8: k = "ec_nonzero_s8"; break;
+    case EC_DT_BOOL: k = "ec_nonzero_b"; break;
+    default:
+        ec_fail_node(g, node, "NonZero of a run-time %s tensor is not supported (float, double, "
+                     "int32, int64, uint8, int8, bool)", ec_dtype_name(x->dtype));
+    }
+    c = ec_emit(L, k);
+    ec_arg_out(c, "y", ec_out_id(g, node, 0));
+    ec_arg_extent(c, "count", ec_out_id(g, node, 0));
+    ec_arg_in(c, "x", ec_in_id(g, node, 0));
+    ec_arg_int(c, "n", numel(x));
+    ec_arg_int(c, "rank", x->shape.rank);
+    ec_arg_ints(c, "dims", x->shape.dim, x->shape.rank);
 }
 
 /* ---- Trilu, DepthToSpace, SpaceToDepth, OneHot, Compress, ReverseSequence */
@@ -1842,7 +1885,7 @@ const ec_opdef ec_ops_shape[] = {
     { "Constant", "", 0, 0, 1, 1, 0, infer_constant, NULL },
     { "Range", "", 3, 3, 1, 1, 0, infer_range, NULL },
     { "EyeLike", "", 1, 1, 1, 1, 0, infer_eyelike, NULL },
-    { "NonZero", "", 1, 1, 1, 1, 0, infer_nonzero, NULL },
+    { "NonZero", "", 1, 1, 1, 1, 0, infer_nonzero, lower_nonzero },
     { "Trilu", "", 1, 2, 1, 1, 0, infer_trilu, lower_trilu },
     { "DepthToSpace", "", 1, 1, 1, 1, 0, infer_depth_to_space, lower_depth_to_space },
     { "SpaceToDepth", "", 1, 1, 1, 1, 0, infer_space_to_depth, lower_space_to_depth },

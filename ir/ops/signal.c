@@ -50,11 +50,13 @@ static int64_t const_scalar_int(ec_graph *g, int node, int k, const char *what, 
 {
     const ec_value *v = ec_in(g, node, k);
     if (!v) ec_fail_node(g, node, "missing input %d (%s)", k, what);
-    if (!v->data)
+    if (!v->data) {
+        ec_diag_need_const(g, ec_in_id(g, node, k));
         ec_fail_node(g, node,
                      "input %d ('%s', %s) must be a compile-time constant: it %s; a value known "
                      "only at run time is not supported (bind it with --bind)",
                      k, v->name, what, why);
+    }
     if (!ec_dtype_is_int(v->dtype))
         ec_fail_node(g, node, "input %d (%s) must be an integer, got %s", k, what,
                      ec_dtype_name(v->dtype));
@@ -281,9 +283,11 @@ static double const_scalar_float(ec_graph *g, int node, int k, const char *what)
 {
     const ec_value *v = ec_in(g, node, k);
     if (!v) ec_fail_node(g, node, "missing input %d (%s)", k, what);
-    if (!v->data)
+    if (!v->data) {
+        ec_diag_need_const(g, ec_in_id(g, node, k));
         ec_fail_node(g, node, "input %d ('%s', %s) must be a compile-time constant (bind it with "
                      "--bind)", k, v->name, what);
+    }
     if (v->shape.rank < 0 || ec_shape_numel(&v->shape) != 1)
         ec_fail_node(g, node, "input %d (%s) must be a scalar", k, what);
     return ec_const_double(v, 0);

@@ -119,5 +119,9 @@ case_args "--optional O=none" $BAD/opt_get_none.onnx "node 0 'get' (OptionalGetE
 case_args "--seq X=2" $BAD/seq_at_range.onnx "--seq X: graph input 'X' is a tensor, not a sequence"
 case_args "--seq S=[3]" $BAD/seq_no_len.onnx "--seq S: element 0 has shape [3], the input's elements are declared [2]"
 
+# ---- data-dependent sizes (NonZero, Unique, ...) reach only graph outputs ----
+case_ $BAD/data_dep_consumed.onnxtxt "node 1 '' (Transpose): " "input 0 ('nz') has a data-dependent size" "only be a graph output"
+case_ $BAD/data_dep_twice.onnxtxt    "node 1 '' (Identity): " "input 0 ('Y') has a data-dependent size"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

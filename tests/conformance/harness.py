@@ -173,12 +173,16 @@ def c_ident(name):
     return "".join(c if c.isalnum() or c == "_" else "_" for c in name)
 
 
-def generate(name, inputs, outputs):
+def generate(name, inputs, outputs, extents=()):
     """C source of the harness.
 
     name     model name as given to edgec --name (a C identifier)
     inputs   [(dtype, shape)] of the run-time inputs, in NAME_run order
-    outputs  [(dtype, shape)] of the outputs, in NAME_run order
+    outputs  [(dtype, shape)] of the outputs, in NAME_run order (for an output
+             with a data-dependent dim, the upper-bound shape of NAME.h)
+    extents  indices of the outputs with a data-dependent dim, ascending: each
+             gets an int64_t * argument after the outputs, in that order, and
+             its value is written to OUTDIR/extent_K.raw (int64)
 
     Usage of the program: main INDIR OUTDIR; reads INDIR/input_K.raw and
     writes OUTDIR/output_K.raw.  Exit codes: 0 ok, 2 harness I/O problem,
@@ -217,7 +221,7 @@ def generate(name, inputs, outputs):
         emit_load(w)
     if outputs:
         emit_save(w)
-    emit_main(w, name, inputs, outputs)
+    emit_main(w, name, inputs, outputs, extents)
     return "\n".join(L) + "\n"
 
 
@@ -245,11 +249,11 @@ def emit_load(w):
     w("")
 
 def emit_save(w):
-    w("static void save(const char *dir, int k, const void *p, size_t bytes)")
+    w("static void save(const char *dir, const char *what, int k, const void *p, size_t bytes)")
     w("{")
     w("    char path[4096];")
     w("    FILE *f;")
-    w('    path_of(path, sizeof path, dir, "output", k);')
+    w('    path_of(path, sizeof path, dir, what, k);')
     w('    f = fopen(path, "wb");')
     w("    if (!f || fwrite(p, 1, bytes, f) != bytes || fclose(f) != 0) {")
     w('        fprintf(stderr, "harness: cannot write %s\\n", path);')
@@ -259,7 +263,7 @@ def emit_save(w):
     w("")
 
 
-def emit_main(w, name, inputs, outputs):
+def emit_main(w, name, inputs, outputs, extents):
     upper = name.upper()
     w("int main(int argc, char **argv)")
     w("{")
@@ -270,6 +274,8 @@ def emit_main(w, name, inputs, outputs):
         w("    %s *in%d;" % (CTYPES[dt][0], k))
     for k, (dt, shape) in enumerate(outputs):
         w("    %s *out%d;" % (CTYPES[dt][0], k))
+    for k in extents:
+        w("    int64_t ext%d = -1;" % k)
     w("")
     w("    if (argc != 3) {")
     w('        fprintf(stderr, "usage: %s INDIR OUTDIR\\n", argv[0]);')
@@ -289,7 +295,8 @@ def emit_main(w, name, inputs, outputs):
         nb = nbytes(dt, shape)
         w("    out%d = xalloc(%du);" % (k, nb))
         w("    memset(out%d, 0x7F, %du); /* poison: unwritten elements mismatch */" % (k, nb if nb else 1))
-    args = ["arena"] + ["in%d" % k for k in range(len(inputs))] + ["out%d" % k for k in range(len(outputs))]
+    args = ["arena"] + ["in%d" % k for k in range(len(inputs))] + ["out%d" % k for k in range(len(outputs))] \
+        + ["&ext%d" % k for k in extents]
     w("")
     w("    rc = %s_run(%s);" % (name, ", ".join(args)))
     w("    if (rc != 0) {")
@@ -297,7 +304,9 @@ def emit_main(w, name, inputs, outputs):
     w("        return 3;")
     w("    }")
     for k, (dt, shape) in enumerate(outputs):
-        w("    save(argv[2], %d, out%d, %du);" % (k, k, nbytes(dt, shape)))
+        w("    save(argv[2], \"output\", %d, out%d, %du);" % (k, k, nbytes(dt, shape)))
+    for k in extents:
+        w("    save(argv[2], \"extent\", %d, &ext%d, sizeof ext%d);" % (k, k, k))
     for k in range(len(inputs)):
         w("    free(in%d);" % k)
     for k in range(len(outputs)):

@@ -82,11 +82,12 @@ TRIVIAL_OPS = {"Constant", "Identity", "Cast", "CastLike", "Shape", "Size", "Res
 
 
 class Result:
-    __slots__ = ("test", "folder", "op", "status", "detail", "seconds")
+    __slots__ = ("test", "folder", "op", "status", "detail", "seconds", "shape_bound")
 
-    def __init__(self, test, folder, op, status, detail, seconds=0.0):
+    def __init__(self, test, folder, op, status, detail, seconds=0.0, shape_bound=()):
         self.test, self.folder, self.op = test, folder, op
         self.status, self.detail, self.seconds = status, detail, seconds
+        self.shape_bound = shape_bound   # names of inputs bound as shape-deciding
 
 
 # --------------------------------------------------------------------------
@@ -275,7 +276,9 @@ HDR_OUT = re.compile(r"^\s*\*\s+out\s+\S+:\s+\w+\[([^\]]*)\]")
 
 def header_out_shapes(gen):
     """Output shapes documented in the generated header ("out  y: float[3,4]"),
-    or None when the header does not document them all as numbers."""
+    as [(dims, dd)]: a data-dependent dim ("int64[2,<=12]") gives its upper
+    bound in dims and its index as dd (None when there is none); None when the
+    header does not document them all as numbers."""
     try:
         with open(os.path.join(gen, NAME + ".h")) as f:
             text = f.read()
@@ -286,9 +289,12 @@ def header_out_shapes(gen):
         m = HDR_OUT.match(line)
         if m:
             dims = [d.strip() for d in m.group(1).split(",") if d.strip()]
-            if not all(re.fullmatch(r"\d+", d) for d in dims):
+            if not all(re.fullmatch(r"(<=)?\d+", d) for d in dims):
                 return None
-            shapes.append(tuple(int(d) for d in dims))
+            dd = [i for i, d in enumerate(dims) if d.startswith("<=")]
+            if len(dd) > 1:
+                return None
+            shapes.append((tuple(int(d.lstrip("<=")) for d in dims), dd[0] if dd else None))
     return shapes or None
 
 
@@ -300,6 +306,12 @@ def header_says_none(gen, name):
     except OSError:
         return False
     return ("optional output '%s': none" % name) in text
+
+
+def fits(shape, bound, dd):
+    """shape is bound with dim dd (the data-dependent one) at most its bound."""
+    return len(shape) == len(bound) and all(
+        s == b if i != dd else 0 <= s <= b for i, (s, b) in enumerate(zip(shape, bound)))
 
 
 def reason_key(detail):
@@ -372,10 +384,12 @@ def run_test(test, args):
     tdir = os.path.join(args.data, test)
     model_path = os.path.join(tdir, "model.onnx")
     op = "?"
+    shape_bound = set()
+    names = []
 
     def res(status, detail):
         return Result(test, folder, op, status, detail.replace("\t", " ").replace("\n", " "),
-                      time.time() - t0)
+                      time.time() - t0, tuple(names[k] for k in sorted(shape_bound)))
 
     try:
         model = onnx.load(model_path)
@@ -398,8 +412,8 @@ def run_test(test, args):
     try:
         gen = os.path.join(work, "gen")
         cmd = [args.edgec, model_path, "-o", gen, "--name", NAME]
-        bound = set()
-        dims = {}
+        bound = set()        # input indices bound with --bind (shape_bound: those
+        dims = {}            # edgec listed as shape-deciding, see above)
         for k, vi in enumerate(ginputs):
             tt = vi.type.tensor_type if vi.type.HasField("tensor_type") else None
             if tt is not None and tt.elem_type == onnx.TensorProto.INT64 and k < len(ds0_inputs):
@@ -431,18 +445,23 @@ def run_test(test, args):
             if vk in ("sequence", "optional-sequence"):
                 cmd += ["--seq", "%s=%s" % (vi.name, harness.shape_arg(ts) if ts else "0")]
         paths = [(gen, "OUT"), (work, "TMP"), (tdir, "TEST")]
-        rc, out = run_cmd(cmd, TIMEOUT["edgec"])
-        # An input edgec needs at compile time names itself ("(--bind NAME=FILE.pb)",
-        # e.g. an If condition that decides whether an optional is empty): bind it.
-        for _ in range(len(ginputs)):
-            m = re.search(r"\(--bind (.+?)=FILE\.pb\)", out) if rc not in (0, None) else None
-            ks = [k for k, vi in enumerate(ginputs) if m and vi.name == m.group(1)]
-            if not ks or ks[0] in bound or ks[0] >= len(ds0_inputs) \
-                    or harness.value_kind(ginputs[ks[0]].type) != "tensor":
-                break
-            cmd += ["--bind", "%s=%s" % (ginputs[ks[0]].name, ds0_inputs[ks[0]])]
-            bound.add(ks[0])
+        names[:] = [vi.name for vi in ginputs]
+        for _ in range(len(ginputs) + 1):
             rc, out = run_cmd(cmd, TIMEOUT["edgec"])
+            if rc != 0 and rc is not None and rc > 0 and not sanitizer_line(out):
+                # shape-deciding inputs: bind the ones edgec names, then retry
+                lrc, lout = run_cmd([a for a in cmd if a not in ("-o", gen)] + ["--list-shape-inputs"],
+                                    TIMEOUT["edgec"])
+                want = [names.index(n) for n in lout.split("\n") if n in names] if lrc == 0 else []
+                want = [k for k in want if k not in bound and k < len(ds0_inputs)
+                        and harness.value_kind(ginputs[k].type) == "tensor"]
+                if want:
+                    for k in want:
+                        cmd += ["--bind", "%s=%s" % (names[k], ds0_inputs[k])]
+                        bound.add(k)
+                        shape_bound.add(k)
+                    continue
+            break
         if rc is None:
             return res("crash", "edgec: timeout after %d s" % TIMEOUT["edgec"])
         san = sanitizer_line(out)
@@ -483,9 +502,29 @@ def run_test(test, args):
         except harness.HarnessError as e:
             return res("unsupported", "runner: %s" % clean_msg(str(e), paths))
 
+        # outputs with a data-dependent dim (NonZero, Unique, ...): the
+        # buffer is the header's upper bound, NAME_run reports the actual size
+        hshapes = header_out_shapes(gen)
+        dyn = {}   # output index -> (upper-bound shape, data-dependent dim)
+        if hshapes is not None and len(hshapes) != len(run_outputs):
+            return res("wrong", "the header documents %d outputs, the test has %d tensors"
+                       % (len(hshapes), len(run_outputs)))
+        if hshapes is not None:
+            for k, (dt, shape) in enumerate(run_outputs):
+                hs, dd = hshapes[k]
+                if dd is not None and fits(tuple(shape), hs, dd):
+                    dyn[k] = (hs, dd)
+                elif hs != tuple(shape):
+                    return res("wrong", "output %d (%s) shape [%s], expected [%s]"
+                               % (k, out_names[k],
+                                  ",".join(("<=" if i == dd else "") + str(d) for i, d in enumerate(hs)),
+                                  ",".join(map(str, shape))))
+        alloc_outputs = [(dt, dyn[k][0] if k in dyn else shape)
+                         for k, (dt, shape) in enumerate(run_outputs)]
+
         main_c = os.path.join(work, "main.c")
         with open(main_c, "w") as f:
-            f.write(harness.generate(NAME, run_inputs, run_outputs))
+            f.write(harness.generate(NAME, run_inputs, alloc_outputs, sorted(dyn)))
         exe = os.path.join(work, "harness")
         srcs = sorted(glob.glob(os.path.join(gen, "*.c")))
         rc, out = compile_harness(args, gen, srcs, main_c, exe, work)
@@ -496,16 +535,6 @@ def run_test(test, args):
                 or "cc exit status %d" % rc
             return res("compile error", clean_msg(line, paths))
 
-        hshapes = header_out_shapes(gen)
-        if hshapes is not None and len(hshapes) != len(run_outputs):
-            return res("wrong", "the header documents %d outputs, the test has %d tensors"
-                       % (len(hshapes), len(run_outputs)))
-        if hshapes is not None:
-            for k, (dt, shape) in enumerate(run_outputs):
-                if hshapes[k] != tuple(shape):
-                    return res("wrong", "output %d (%s) shape [%s], expected [%s]"
-                               % (k, out_names[k], ",".join(map(str, hshapes[k])),
-                                  ",".join(map(str, shape))))
         for name in none_outputs:
             if not header_says_none(gen, name):
                 return res("wrong", "optional output %s is expected empty; the header does not say so"
@@ -526,6 +555,12 @@ def run_test(test, args):
                 j = 0
                 for k in range(len(ginputs)):
                     if k in bound:
+                        if ds != datasets[0] and \
+                                harness.tensor_raw(harness.load_tensor(ins[k]))[2].tobytes() != \
+                                harness.tensor_raw(harness.load_tensor(ds0_inputs[k]))[2].tobytes():
+                            raise harness.HarnessError(
+                                "%s: input %d is bound at compile time (--bind) but differs from "
+                                "test_data_set_0" % (dsn, k))
                         continue
                     for t in harness.load_value(ins[k], ginputs[k].type)[1]:
                         dt, shape, raw = harness.tensor_raw(t)
@@ -537,7 +572,11 @@ def run_test(test, args):
                 for k, p in enumerate(outs):
                     for t in harness.load_value(p, g.output[k].type)[1]:
                         dt, shape, raw = harness.tensor_raw(t)
-                        if len(refs) >= len(run_outputs) or (dt, shape) != run_outputs[len(refs)]:
+                        j = len(refs)
+                        if j < len(run_outputs) and j in dyn and dt == run_outputs[j][0] \
+                                and fits(shape, *dyn[j]):
+                            pass   # the data-dependent size may differ between data sets
+                        elif j >= len(run_outputs) or (dt, shape) != run_outputs[j]:
                             raise harness.HarnessError("%s: output %d differs from test_data_set_0"
                                                        % (dsn, k))
                         refs.append((dt, shape, raw))
@@ -558,6 +597,14 @@ def run_test(test, args):
             for k, (dt, shape, ref) in enumerate(refs):
                 p = os.path.join(outd, "output_%d.raw" % k)
                 got = np.fromfile(p, dtype=ref.dtype)
+                if k in dyn:
+                    dd = dyn[k][1]
+                    ext = np.fromfile(os.path.join(outd, "extent_%d.raw" % k), dtype="<i8")
+                    if ext.size != 1 or int(ext[0]) != shape[dd]:
+                        return res("wrong", "%s output %d (%s): size of dim %d reported as %s, "
+                                   "expected %d" % (dsn, k, out_names[k], dd,
+                                                    ext.tolist(), shape[dd]))
+                    got = got[:ref.size]   # stored packed in its actual shape
                 why = compare(dt, shape, got, ref)
                 if why:
                     name = out_names[k]
@@ -595,6 +642,13 @@ def table(rows, key_title, keys):
     return lines
 
 
+def shape_bound_line(results):
+    sb = [r for r in results if r.shape_bound]
+    return ("%d tests needed shape-deciding inputs bound at compile time "
+            "(edgec --list-shape-inputs), %d of them pass"
+            % (len(sb), sum(1 for r in sb if r.status == "pass")))
+
+
 def summarize(results, full):
     by_folder = collections.defaultdict(collections.Counter)
     by_op = collections.defaultdict(collections.Counter)
@@ -616,6 +670,9 @@ def summarize(results, full):
         L.append("**%d / %d selected tests passed (%.1f%%; %.1f%% of all %d)**"
                  % (npass, len(results), 100.0 * npass / max(1, len(results)),
                     100.0 * npass / TOTAL_TESTS, TOTAL_TESTS))
+    sb = [r for r in results if r.shape_bound]
+    L.append("")
+    L.append(shape_bound_line(results))
     L += ["", "## Per folder", ""]
     L += table(by_folder, "folder", [f for f in FOLDERS if f in by_folder])
     L += ["", "## Per op", ""]
@@ -628,6 +685,11 @@ def summarize(results, full):
             L += ["", "## %s (numbers as N)" % st.capitalize(), "", "| count | first line |", "|---:|---|"]
             for msg, n in sorted(other[st].items(), key=lambda x: (-x[1], x[0])):
                 L.append("| %d | %s |" % (n, msg.replace("|", "\\|")))
+    if sb:
+        L += ["", "## Shape-deciding inputs bound at compile time", "",
+              "| test | status | inputs bound |", "|---|---|---|"]
+        for r in sb:
+            L.append("| %s | %s | %s |" % (r.test, r.status, ", ".join(r.shape_bound)))
     fails = [r for r in results if r.status in ("wrong", "crash", "compile error")]
     if fails:
         L += ["", "## Wrong, compile errors and crashes", "", "| test | status | detail |", "|---|---|---|"]
@@ -768,9 +830,10 @@ def main():
     results.sort(key=lambda r: r.test)
 
     with open(os.path.join(args.out, "results.tsv"), "w") as f:
-        f.write("test\tfolder\top\tstatus\tseconds\tdetail\n")
+        f.write("test\tfolder\top\tstatus\tseconds\tdetail\tshape_bound\n")
         for r in results:
-            f.write("%s\t%s\t%s\t%s\t%.1f\t%s\n" % (r.test, r.folder, r.op, r.status, r.seconds, r.detail))
+            f.write("%s\t%s\t%s\t%s\t%.1f\t%s\t%s\n" % (r.test, r.folder, r.op, r.status, r.seconds,
+                                                    r.detail, ",".join(r.shape_bound)))
     lines, by_folder, npass = summarize(results, full)
     with open(os.path.join(args.out, "summary.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
@@ -779,6 +842,7 @@ def main():
     print("\n".join(table(by_folder, "folder", [f for f in FOLDERS if f in by_folder])))
     print()
     print(lines[2])
+    print(shape_bound_line(results))
     print("results: %s/results.tsv, %s/summary.md (%.0f s)" % (args.out, args.out, time.time() - t0))
 
     if args.update_expected:

@@ -9,6 +9,9 @@ by hand from the ONNX operator specs (not copied from edgec's output):
                                      after folding and dead-node elimination, c is a
                                      constant with exactly this text
     # expect-error: substring        edgec must fail (exit 1, one line) with this text
+    # expect-shape-inputs: a b       edgec --list-shape-inputs prints exactly these
+                                     names, one a line ("-" for none); with
+    # shape-bind: a=FILE.pb          (paths relative to tests/infer) given as --bind
 
 usage: run.py EDGEC        prints one line per file, then "N passed, M failed"
 """
@@ -40,8 +43,21 @@ def check(edgec, path):
     expects = re.findall(r'^# expect: (\S+) (\S+)\s*$', src, re.M)
     consts = re.findall(r'^# expect-const: (.+?)\s*$', src, re.M)
     errors = re.findall(r'^# expect-error: (.+?)\s*$', src, re.M)
-    if not (expects or consts or errors):
+    shape_inputs = re.findall(r'^# expect-shape-inputs: (.+?)\s*$', src, re.M)
+    if not (expects or consts or errors or shape_inputs):
         return 'no expectations in the file'
+    if shape_inputs:
+        cmd = [edgec, path, '--list-shape-inputs']
+        for b in re.findall(r'^# shape-bind: (\S+)=(\S+)\s*$', src, re.M):
+            cmd += ['--bind', '%s=%s' % (b[0], os.path.join(HERE, b[1]))]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        want = [] if shape_inputs[0] == '-' else shape_inputs[0].split()
+        if p.returncode != 0 or p.stderr:
+            return '--list-shape-inputs: exit %d, stderr %r' % (p.returncode, p.stderr)
+        if p.stdout.split() != want:
+            return '--list-shape-inputs: expected %r, got %r' % (want, p.stdout.split())
+        if not (expects or consts or errors):
+            return None
     if errors:
         p = emit(edgec, path, 'infer')
         lines = p.stderr.strip().splitlines()

@@ -5,6 +5,7 @@
 #include "unit.h"
 #include "ir.h"
 #include "ec_shape.h"
+#include "edgec.h"
 
 static void check_f32(const float *got, const double *want, int n)
 {
@@ -475,18 +476,35 @@ static void test_ir_bad_input(void **state)
     op("Gather", in, 2, 1);
     attr_int("axis", 1);
     EXPECT_FAIL(infer(), "out of range");
-    /* NonZero of a run-time input */
+    /* NonZero of a run-time input: planned at [rank, numel], dim 1 data-dependent */
     new_graph(13);
     ec_add_input(G, "x", EC_DT_FLOAT, &(ec_shape){ .rank = 2, .dim = { 2, 3 } });
     op("NonZero", in, 1, 1);
-    EXPECT_FAIL(infer(), "data-dependent");
-    /* Dropout in training mode */
+    infer();
+    assert_int_equal(G->values.a[G->outputs.a[0]].shape.rank, 2);
+    assert_int_equal(G->values.a[G->outputs.a[0]].shape.dim[0], 2);
+    assert_int_equal(G->values.a[G->outputs.a[0]].shape.dim[1], 6);
+    assert_true(G->values.a[G->outputs.a[0]].data_dep);
+    assert_int_equal(G->values.a[G->outputs.a[0]].dd_dim, 1);
+    /* ... which no op may read */
+    {
+        static const char *const nz_out[1] = { "nz" }, *const tr_in[1] = { "nz" }, *const tr_out[1] = { "y" };
+        ec_program p;
+        new_graph(13);
+        ec_add_input(G, "x", EC_DT_FLOAT, &(ec_shape){ .rank = 2, .dim = { 2, 3 } });
+        ec_add_node(G, "NonZero", "", "nz", in, 1, nz_out, 1);
+        ec_add_node(G, "Transpose", "", "tr", tr_in, 1, tr_out, 1);
+        ec_add_output(G, "y", EC_DT_UNDEFINED, NULL);
+        infer();
+        EXPECT_FAIL(ec_lower_graph(G, &p), "has a data-dependent size");
+    }
+    /* Dropout in training mode with a non-zero ratio */
     new_graph(13);
     cnst("x", EC_DT_FLOAT, 2, d23, x);
     cnst("i", EC_DT_FLOAT, 0, NULL, x);
     cnst("t", EC_DT_BOOL, 0, NULL, yes);
     op("Dropout", in, 3, 1);
-    EXPECT_FAIL(infer(), "training_mode");
+    EXPECT_FAIL(infer(), "training mode with ratio 1 drops elements at random");
     /* Range with delta 0 */
     new_graph(13);
     cnst("x", EC_DT_INT64, 0, NULL, zero);
