@@ -5,7 +5,7 @@
 
 static size_t value_bytes(const ec_value *v)
 {
-    return ec_mul_size((size_t)ec_shape_numel(&v->shape), ec_dtype_size(v->dtype));
+    return ec_mul_size((size_t)ec_shape_numel(&v->shape), ec_elem_bytes(v->dtype));
 }
 
 /* Run the calls of one lowered node; buf[v] is the storage of value v. */
@@ -30,6 +30,11 @@ static void run_calls(ec_graph *g, const ec_lowering *L, void **buf)
             case EC_ARG_FLOAT: a[k].f = arg->f; break;
             case EC_ARG_INTS: a[k].ip = arg->ints; break;
             case EC_ARG_FLOATS: a[k].fp = arg->floats; break;
+            case EC_ARG_STRS: a[k].sp = (const char *const *)arg->strs; break;
+            case EC_ARG_POOL:
+                /* the characters must outlive the call: kept until ec_free_all */
+                a[k].p = ec_alloc((size_t)arg->bytes);
+                break;
             case EC_ARG_SCRATCH:
                 scratch[k] = ec_alloc((size_t)arg->bytes);
                 a[k].p = scratch[k];

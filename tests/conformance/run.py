@@ -245,6 +245,12 @@ def compare(dt, shape, got_raw, ref_raw):
         return "size %d != %d" % (got.size, ref.size)
     if got.size == 0:
         return None
+    if dt == onnx.TensorProto.STRING:
+        bad = [i for i in range(ref.size) if bytes(got[i]) != bytes(ref[i])]
+        if not bad:
+            return None
+        return "%d/%d strings differ, first at %d: %r, expected %r" % (
+            len(bad), ref.size, bad[0], bytes(got[bad[0]]), bytes(ref[bad[0]]))
     if dt in harness.FLOAT_TYPES:
         g = got.astype(np.float64)
         r = ref.astype(np.float64)
@@ -417,6 +423,21 @@ def run_test(test, args):
                         pass
         for p, v in sorted(dims.items()):
             cmd += ["--dim", "%s=%d" % (p, v)]
+        # string inputs: their bound is the longest string of any data set (exactly
+        # at the bound, so the generated run-time check is tested at its edge)
+        for k, vi in enumerate(ginputs):
+            tt = vi.type.tensor_type if vi.type.HasField("tensor_type") else None
+            if tt is None or tt.elem_type != onnx.TensorProto.STRING:
+                continue
+            longest = 0
+            for ds in datasets:
+                fs = input_files(ds)
+                if k < len(fs):
+                    try:
+                        longest = max([longest] + [len(s) for s in harness.load_tensor(fs[k]).string_data])
+                    except harness.HarnessError:
+                        pass
+            cmd += ["--max-string-bytes", "%s=%d" % (vi.name, longest)]
         # sequences and optionals: length, element shapes and presence from test_data_set_0
         for k, vi in enumerate(ginputs):
             kind = harness.value_kind(vi.type)
@@ -532,7 +553,7 @@ def run_test(test, args):
                         if j >= len(run_inputs) or (dt, shape) != run_inputs[j]:
                             raise harness.HarnessError("%s: input %d differs from test_data_set_0"
                                                        % (dsn, k))
-                        raw.tofile(os.path.join(ind, "input_%d.raw" % j))
+                        harness.write_raw(os.path.join(ind, "input_%d.raw" % j), dt, raw)
                         j += 1
                 for k, p in enumerate(outs):
                     for t in harness.load_value(p, g.output[k].type)[1]:
@@ -557,7 +578,7 @@ def run_test(test, args):
                 return res("crash", clean_msg(first_line(out), paths) or "exit status %d" % rc)
             for k, (dt, shape, ref) in enumerate(refs):
                 p = os.path.join(outd, "output_%d.raw" % k)
-                got = np.fromfile(p, dtype=ref.dtype)
+                got = harness.read_raw(p, dt, ref)
                 why = compare(dt, shape, got, ref)
                 if why:
                     name = out_names[k]
