@@ -430,6 +430,7 @@ static char *tensor_expr(cg *c, int v, bool out)
     if (g->values.a[r].offset < 0)
         ec_fail("internal error: '%s' has no arena offset (memory plan missing?)", x->name);
     c->uses_arena = true;
+    if (x->dtype == EC_DT_STRING) return ec_fmt("(const char **)(A + %lld)", (long long)g->values.a[r].offset);
     return ec_fmt("(%s *)(A + %lld)", ec_dtype_ctype(x->dtype), (long long)g->values.a[r].offset);
 }
 

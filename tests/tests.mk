@@ -103,3 +103,10 @@ check-f16: $(B)/edgec
 	@tail -1 $(B)/check-f16/log
 .PHONY: check-f16
 test: check-f16
+
+# String tensors end to end (tests/strings/): a model with string inputs and outputs built
+# with a caller under ASan/UBSan; values against numpy's, the run-time string bound check.
+check-strings: $(B)/edgec
+	sh tests/strings/run.sh $(B)/edgec
+.PHONY: check-strings
+test: check-strings

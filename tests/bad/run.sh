@@ -119,5 +119,12 @@ case_args "--optional O=none" $BAD/opt_get_none.onnx "node 0 'get' (OptionalGetE
 case_args "--seq X=2" $BAD/seq_at_range.onnx "--seq X: graph input 'X' is a tensor, not a sequence"
 case_args "--seq S=[3]" $BAD/seq_no_len.onnx "--seq S: element 0 has shape [3], the input's elements are declared [2]"
 
+# ---- string tensors (--max-string-bytes, Cast, StringNormalizer) ---------------
+case_ $BAD/str_no_bound.onnx       "graph input 'S' is a string tensor: give the most bytes one of its strings may have (--max-string-bytes N"
+case_args "--max-string-bytes X=4" $BAD/str_no_bound.onnx "--max-string-bytes X: the model has no graph input 'X'"
+case_args "--max-string-bytes 8" $BAD/str_cast_int.onnx "node 0 'c' (Cast): " "cast from string to int64 is not supported (string <-> float only)"
+case_args "--max-string-bytes 8" $BAD/str_identity.onnx "node 0 'id' (Identity): " "string tensors are not supported by Identity"
+case_ $BAD/str_const.onnx          "node 0 'c' (Cast): " "input 0 ('C'): string constants are not supported"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
