@@ -6,6 +6,8 @@ For every test directory under DATA/{node,pytorch-converted,pytorch-operator,sim
      test_data_set_0/input_K.pb with --bind; symbolic input dims get --dim)
      sequence inputs get --seq NAME=[shape],... and optional ones --optional
      NAME=present|none, from test_data_set_0's SequenceProto/OptionalProto;
+     string inputs get --max-string-bytes NAME=N, N their longest string in
+     any data set;
      when edgec names an input it needs at compile time ("(--bind NAME=FILE.pb)",
      e.g. an If condition deciding an optional's presence), that input is bound
      and edgec run again;
@@ -25,7 +27,7 @@ For every test directory under DATA/{node,pytorch-converted,pytorch-operator,sim
      expected), an expected-empty optional output must be documented as none,
      and every
      output is compared with output_K.pb: floats |got-ref| <= 1e-4 + 1e-3*|ref|
-     (NaN matches NaN), integers and bool exactly -> otherwise wrong
+     (NaN matches NaN), integers, bool and strings exactly -> otherwise wrong
 Time limits: edgec 60 s, cc 60 s, each run 60 s.
 
 Results: OUT/results.tsv (one line per test), OUT/summary.md (tables per
