@@ -15,7 +15,7 @@ int64_t ec_cg_value_bytes(const ec_graph *g, int v)
     const ec_value *x = &g->values.a[v];
     if (!ec_shape_is_static(&x->shape))
         ec_fail("value '%s': shape is not static at code generation", x->name);
-    return (int64_t)ec_mul_size((size_t)ec_shape_numel(&x->shape), ec_dtype_size(x->dtype));
+    return (int64_t)ec_mul_size((size_t)ec_shape_numel(&x->shape), ec_elem_bytes(x->dtype));
 }
 
 static int out0(const ec_program *p, int s)

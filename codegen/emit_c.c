@@ -366,6 +366,21 @@ static void put_elem(cg *c, ec_buf *b, const ec_value *v, int64_t i)
     }
 }
 
+/* A C string literal of s: printable ASCII as it is, every other byte as a
+ * three-digit octal escape (so no escape can run into the next character). */
+static void put_c_string(ec_buf *b, const char *s)
+{
+    ec_buf_put(b, "\"", 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') ec_buf_printf(b, "\\%c", c);
+        else if (c == '?') ec_buf_printf(b, "\\?");             /* no trigraphs */
+        else if (c >= 0x20 && c < 0x7f) ec_buf_put(b, (const char *)&c, 1);
+        else ec_buf_printf(b, "\\%03o", (unsigned)c);
+    }
+    ec_buf_put(b, "\"", 1);
+}
+
 /* "float[3,4]"; a data-dependent dim shows its upper bound as "<=N". */
 static void put_type_shape(ec_buf *b, const ec_value *v)
 {
@@ -463,6 +478,7 @@ static char *tensor_expr(cg *c, int v, bool out)
     if (g->values.a[r].offset < 0)
         ec_fail("internal error: '%s' has no arena offset (memory plan missing?)", x->name);
     c->uses_arena = true;
+    if (x->dtype == EC_DT_STRING) return ec_fmt("(const char **)(A + %lld)", (long long)g->values.a[r].offset);
     return ec_fmt("(%s *)(A + %lld)", ec_dtype_ctype(x->dtype), (long long)g->values.a[r].offset);
 }
 
@@ -611,10 +627,24 @@ static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
             }
             break;
         case EC_ARG_SCRATCH:
+        case EC_ARG_POOL:
             if (a->offset < 0)
                 ec_fail_node(g, c->p->steps.a[step].node, "kernel %s: scratch has no arena offset", call->kernel);
             c->uses_arena = true;
-            ec_buf_printf(&x, "(void *)(A + %lld)", (long long)a->offset);
+            ec_buf_printf(&x, "(%s *)(A + %lld)", a->kind == EC_ARG_POOL ? "char" : "void", (long long)a->offset);
+            break;
+        case EC_ARG_STRS:
+            if (a->n <= 0) {
+                ec_buf_printf(&x, "NULL");
+                break;
+            }
+            ec_buf_printf(&decl, "        static const char *const ec_a%d[%d] = { ", k, a->n);
+            for (j = 0; j < a->n; j++) {
+                if (j) ec_buf_printf(&decl, ", ");
+                put_c_string(&decl, a->strs[j]);
+            }
+            ec_buf_printf(&decl, " };\n");
+            ec_buf_printf(&x, "ec_a%d", k);
             break;
         }
         if (!x.s) ec_buf_put(&x, "", 0);
@@ -806,6 +836,9 @@ static void add_runtime(cg *c, ec_output *out, strvec *hdrs)
     strvec srcs = { 0 };
     int s, k, i, done_h = 0, done_s = 0;
     want_header(root, hdrs, &srcs, "ec_rt.h", "ec_rt.c");
+    for (i = 0; i < c->g->inputs.n; i++)   /* ec_str_check */
+        if (c->g->values.a[c->g->inputs.a[i]].dtype == EC_DT_STRING)
+            want_header(root, hdrs, &srcs, "ec_string.h", "ec_string.c");
     for (s = 0; s < c->p->steps.n; s++) {
         const ec_step *st = &c->p->steps.a[s];
         if (ec_cg_step_is_view(c->p, s)) continue;
@@ -1208,6 +1241,7 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
     bool *used;
     char *up, *fname;
     int nv = g->values.n, i, s, k;
+    bool any_string_in = false, any_string_out = false;
 
     memset(&c, 0, sizeof c);
     c.p = p;
@@ -1238,11 +1272,21 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
     if (o && o->weights_file) ec_buf_printf(&sig, ", const void *weights");
     for (i = 0; i < g->inputs.n; i++) {
         int v = g->inputs.a[i];
-        ec_buf_printf(&sig, ", const %s *%s", ec_dtype_ctype(g->values.a[v].dtype), c.param[v]);
+        if (g->values.a[v].dtype == EC_DT_STRING) {
+            ec_buf_printf(&sig, ", const char *const *%s", c.param[v]);
+            any_string_in = true;
+        } else {
+            ec_buf_printf(&sig, ", const %s *%s", ec_dtype_ctype(g->values.a[v].dtype), c.param[v]);
+        }
     }
     for (i = 0; i < g->outputs.n; i++) {
         int v = g->outputs.a[i];
-        ec_buf_printf(&sig, ", %s *%s", ec_dtype_ctype(g->values.a[v].dtype), c.out_param[i]);
+        if (g->values.a[v].dtype == EC_DT_STRING) {
+            ec_buf_printf(&sig, ", const char **%s", c.out_param[i]);
+            any_string_out = true;
+        } else {
+            ec_buf_printf(&sig, ", %s *%s", ec_dtype_ctype(g->values.a[v].dtype), c.out_param[i]);
+        }
     }
     for (i = 0; i < p->rtdims.n; i++) ec_buf_printf(&sig, ", int64_t %s", c.dim_param[i]);
     /* last: the actual sizes of data-dependent output dims, in output order */
@@ -1273,6 +1317,9 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
             if (!written) ec_fail("graph output '%s' is never computed", x->name);
             continue;
         }
+        if (x->dtype == EC_DT_STRING)
+            ec_fail("string graph output '%s' is %s; only a computed string tensor can be an output",
+                    x->name, x->is_input ? "a graph input" : x->data ? "a constant" : "given twice");
         nb = ec_cg_value_bytes(g, v);
         if (nb > INT32_MAX) ec_fail("graph output '%s' is too large to copy (%lld bytes)", x->name, (long long)nb);
         src_e = tensor_expr(&c, v, false);
@@ -1292,6 +1339,23 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
 
     /* NAME.c */
     fname = ec_fmt("%s.c", c.name);
+    if (any_string_in) {
+        /* the bound of every string input is checked before anything runs */
+        ec_buf chk = { 0 };
+        ec_buf_printf(&chk, "    /* string inputs: each element non-NULL and at most its bound long */\n");
+        for (i = 0; i < g->inputs.n; i++) {
+            int v = g->inputs.a[i];
+            const ec_value *x = &g->values.a[v];
+            if (x->dtype != EC_DT_STRING) continue;
+            ec_buf_printf(&chk, "    if (ec_str_check(%s, %lld, %lld) != 0) return %s_ERR_STRING_INPUT;\n", c.param[v],
+                          (long long)ec_shape_numel(&x->shape), (long long)x->str_max, up);
+            c.param_used[v] = true;
+        }
+        ec_buf_printf(&chk, "\n");
+        if (body.s) ec_buf_put(&chk, body.s, body.len);
+        ec_free(body.s);
+        body = chk;
+    }
     add_runtime(&c, out, &hdrs);
     provenance(&c, &src, fname, "the model as a sequence of runtime-min kernel calls.");
     ec_buf_printf(&src, "#include \"%s.h\"\n", c.name);
@@ -1347,15 +1411,21 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
             ec_buf_printf(&h, "/* %s_run returns this (and computes nothing) when a dim is out of range. */\n"
                               "#define %s_ERR_DIM (-1)\n\n", c.name, up);
         }
+        if (any_string_in)
+            ec_buf_printf(&h, "/* What %s_run returns when an element of a string input is NULL or\n"
+                              " * longer than the input's bound (nothing is computed then). */\n"
+                              "#define %s_ERR_STRING_INPUT (-2)\n\n", c.name, up);
         ec_buf_printf(&h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
-        if (p->rtdims.n)
-            ec_buf_printf(&h, "/* Runs the model; returns 0, or %s_ERR_DIM when a dim argument is out of range.\n", up);
-        else
-            ec_buf_printf(&h, "/* Runs the model; returns 0.\n");
+        ec_buf_printf(&h, "/* Runs the model; returns 0");
+        if (p->rtdims.n) ec_buf_printf(&h, ", or %s_ERR_DIM when a dim argument is out of range", up);
+        if (any_string_in) ec_buf_printf(&h, ", or %s_ERR_STRING_INPUT", up);
+        ec_buf_printf(&h, ".\n");
         for (i = 0; i < g->inputs.n; i++) {
             int v = g->inputs.a[i];
             ec_buf_printf(&h, " *   in   %s: ", c.param[v]);
             put_value_type(&c, &h, v);
+            if (g->values.a[v].dtype == EC_DT_STRING)
+                ec_buf_printf(&h, ", each string at most %lld bytes", (long long)g->values.a[v].str_max);
             put_io_name(&h, &g->values.a[v]);
         }
         for (i = 0; i < g->outputs.n; i++) {
@@ -1364,6 +1434,18 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
             put_value_type(&c, &h, v);
             put_io_name(&h, &g->values.a[v]);
         }
+        if (any_string_in || any_string_out)
+            ec_buf_printf(&h, " * A string tensor is an array of `const char *`, one per element in\n"
+                              " * row-major order, each a NUL-terminated UTF-8 string.\n");
+        if (any_string_in)
+            ec_buf_printf(&h, " * String inputs: each string at most the bytes said above, its NUL not\n"
+                              " * counted (--max-string-bytes); otherwise, or for a NULL element,\n"
+                              " * nothing is computed and %s_run returns %s_ERR_STRING_INPUT.\n", c.name, up);
+        if (any_string_out)
+            ec_buf_printf(&h, " * String outputs: the caller passes an array of one pointer per element;\n"
+                              " * %s_run writes the characters into the arena and points the array at\n"
+                              " * them. They stay valid until the arena is written again (the next\n"
+                              " * %s_run with it); copy them out to keep them longer.\n", c.name, c.name);
         for (i = 0; i < g->inputs.n + g->outputs.n; i++)
             if (g->values.a[i < g->inputs.n ? g->inputs.a[i] : g->outputs.a[i - g->inputs.n]].io_note) any_note = true;
         if (any_note || g->io_notes.n) {

@@ -55,6 +55,8 @@ typedef struct ec_options {
     EC_VEC(ec_dimopt) dims;
     EC_VEC(ec_seqopt) seqs;         /* --seq */
     EC_VEC(ec_optopt) opts;         /* --optional */
+    int64_t max_string_bytes;       /* --max-string-bytes N: every string input; -1 none */
+    EC_VEC(ec_dimopt) string_bounds;/* --max-string-bytes NAME=N */
     bool report;
     bool weights_file;              /* --weights-file: NAME_weights.bin + loader */
     const char *report_json;

@@ -53,6 +53,10 @@ static const char usage[] =
     "  --max-layer-error E      leave in float every layer whose own quantization\n"
     "                           error on the calibration sets exceeds E (max abs\n"
     "                           error relative to the layer's max abs float output)\n"
+    "  --max-string-bytes N     every string graph input holds strings of at most N\n"
+    "                           bytes (UTF-8, NUL not counted); NAME_run checks it\n"
+    "  --max-string-bytes NAME=N\n"
+    "                           the same for string graph input NAME only\n"
     "  --report                 print per-node MACs, weights and arena placement, and\n"
     "                           the arena size against its lower bound\n"
     "  --report-json FILE       write the same report as JSON\n"
@@ -178,6 +182,26 @@ static void apply_dim(ec_graph *g, const ec_dimopt *o, int64_t value)
             }
     }
     if (!found) ec_fail("--dim %s: no graph input has a symbolic dim '%s'", o->name, o->name);
+}
+
+/* --max-string-bytes: the bound of each string graph input. */
+static void apply_string_bounds(ec_graph *g, const ec_options *o)
+{
+    int i, k;
+    for (k = 0; k < o->string_bounds.n; k++) {
+        const ec_dimopt *d = &o->string_bounds.a[k];
+        int v = ec_value_find(g, d->name);
+        if (v < 0 || !g->values.a[v].is_input)
+            ec_fail("--max-string-bytes %s: the model has no graph input '%s'", d->name, d->name);
+        if (g->values.a[v].dtype != EC_DT_STRING)
+            ec_fail("--max-string-bytes %s: graph input '%s' is %s, not string", d->name, d->name,
+                    ec_dtype_name(g->values.a[v].dtype));
+        g->values.a[v].str_max = d->value;
+    }
+    for (i = 0; i < g->inputs.n; i++) {
+        ec_value *v = &g->values.a[g->inputs.a[i]];
+        if (v->dtype == EC_DT_STRING && v->str_max < 0) v->str_max = o->max_string_bytes;
+    }
 }
 
 /* --seq VALUE: "N" or "[d,...],[d,...]" ("[]" a scalar). */
@@ -313,6 +337,7 @@ static void parse_args(int argc, char **argv, ec_options *o)
     o->target = "generic";
     o->calib_percentile = 99.99;
     o->max_layer_error = -1;
+    o->max_string_bytes = -1;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
 #define NEED_ARG() do { if (i + 1 >= argc) ec_fail_plain("option %s needs an argument (see edgec --help)", a); } while (0)
@@ -391,6 +416,34 @@ static void parse_args(int argc, char **argv, ec_options *o)
             o->max_layer_error = strtod(argv[++i], &end);
             if (errno || end == argv[i] || *end || !(o->max_layer_error >= 0))
                 ec_fail_plain("--max-layer-error %s: expected a non-negative number", argv[i]);
+        } else if (!strcmp(a, "--max-string-bytes")) {
+            const char *val = NULL, *arg;
+            char *end;
+            long long n;
+            ec_dimopt d;
+            NEED_ARG();
+            arg = argv[++i];
+            if (strchr(arg, '=')) {
+                d.name = split_eq(a, arg, &val);
+            } else {
+                d.name = NULL;
+                val = arg;
+            }
+            errno = 0;
+            n = strtoll(val, &end, 10);
+            if (errno || *end || end == val || n < 0 || n > 1000000 || *val == '+' || *val == ' ')
+                ec_fail_plain("--max-string-bytes: '%s' is not a byte count from 0 to 1000000", val);
+            if (!d.name) {
+                if (o->max_string_bytes >= 0) ec_fail_plain("--max-string-bytes N is given twice");
+                o->max_string_bytes = n;
+            } else {
+                int k;
+                for (k = 0; k < o->string_bounds.n; k++)
+                    if (!strcmp(o->string_bounds.a[k].name, d.name))
+                        ec_fail_plain("--max-string-bytes %s is given twice", d.name);
+                d.value = n;
+                EC_PUSH(o->string_bounds, d);
+            }
         } else if (!strcmp(a, "--report")) {
             o->report = true;
         } else if (!strcmp(a, "--weights-file")) {
@@ -556,6 +609,7 @@ static ec_graph *load_graph_at(const ec_options *o, const char *const *names, co
             if (!strcmp(names[k], d->name)) v = values[k];
         apply_dim(g, d, v);
     }
+    apply_string_bounds(g, o);
     ec_seq_bind_inputs(g, o->seqs.a, o->seqs.n, o->opts.a, o->opts.n);
     g->runtime_dims = ranges && !emit_ir;
     if (list_shape_inputs) list_shape_inputs_and_exit(g);

@@ -12,7 +12,9 @@
  *      the step that writes the root to the last step that reads any member;
  *   3. in-place: an EC_OPF_INPLACE op writes output 0 over input 0 when input 0's
  *      group ends at this step, both are arena values of the same byte size;
- *   4. placement, greedy as in TFLM: buffers (groups and per-step scratch) sorted
+ *   4. placement, greedy as in TFLM: buffers (groups, per-step scratch, and the
+ *      character pools of string tensors, live as long as their tensor or to
+ *      the end for a graph output) sorted
  *      by size, largest first (ties by id), each at the lowest 64-byte aligned
  *      offset that overlaps no placed buffer with an overlapping live range.
  *
@@ -51,7 +53,7 @@ static bool in_arena(const ec_value *v)
 static int64_t value_bytes(const ec_graph *g, int v)
 {
     const ec_value *x = &g->values.a[v];
-    size_t es = ec_dtype_size(x->dtype);
+    size_t es = ec_elem_bytes(x->dtype);
     if (es == 0)
         ec_fail("value '%s': type '%s' has no storage size", x->name, ec_dtype_name(x->dtype));
     if (!ec_shape_is_static(&x->shape))
@@ -139,6 +141,19 @@ static int cond_read_at(const ec_program *p, int s)
     const ec_step *st = &p->steps.a[s];
     if (st->cond < 0) return -1;
     return st->kind == EC_STEP_LOOP ? st->end : s;
+}
+
+/* The last step that may read the characters of string value v, written at
+ * step s: the end for a graph output, else the end of v's storage group. */
+static int pool_last(const ec_program *p, const int *last, int v, int s)
+{
+    const ec_graph *g = p->g;
+    int r = find_root(g, v), l = s, u;
+    if (g->values.a[v].is_output || g->values.a[r].is_output) return p->steps.n > 0 ? p->steps.n - 1 : s;
+    if (last[r] > l) l = last[r];
+    for (u = 0; u < g->values.n; u++)     /* views of it read its characters too */
+        if (find_root(g, u) == r && last[u] > l) l = last[u];
+    return l;
 }
 
 /* Is step s a view whose copy the planner dropped? (shared with codegen:
@@ -244,6 +259,7 @@ void ec_plan_memory(ec_program *p)
         if (last[ri] != s || first[o] != s) continue;
         if (!same_bytes(p, o, ri)) continue;
         if (ec_dtype_size(g->values.a[o].dtype) != ec_dtype_size(g->values.a[in].dtype)) continue;
+        if (g->values.a[o].dtype == EC_DT_STRING || g->values.a[in].dtype == EC_DT_STRING) continue;
         for (c = 0; c < st->L.calls.n; c++) {
             ec_call *call = &st->L.calls.a[c];
             for (k = 0; k < call->args.n; k++) {
@@ -295,11 +311,12 @@ void ec_plan_memory(ec_program *p)
             for (k = 0; k < call->args.n; k++) {
                 ec_arg *a = &call->args.a[k];
                 pbuf b;
-                if (a->kind != EC_ARG_SCRATCH) continue;
+                if (a->kind != EC_ARG_SCRATCH && a->kind != EC_ARG_POOL) continue;
                 if (a->bytes < 0) ec_fail_node(g, st->node, "kernel %s: negative scratch size", call->kernel);
                 memset(&b, 0, sizeof b);
                 b.size = align_up(a->bytes);
                 b.first = b.last = s;
+                if (a->kind == EC_ARG_POOL) b.last = pool_last(p, last, a->value, s);
                 b.id = nv + nscratch++;
                 b.scratch = a;
                 EC_PUSH(bufs, b);
@@ -416,8 +433,9 @@ bool ec_plan_check(const ec_program *p, char *why, size_t n)
             const ec_call *call = &st->L.calls.a[c];
             for (k = 0; k < call->args.n; k++) {
                 const ec_arg *a = &call->args.a[k];
-                if (a->kind == EC_ARG_SCRATCH) {
+                if (a->kind == EC_ARG_SCRATCH || a->kind == EC_ARG_POOL) {
                     cbuf b = { a->offset, align_up(a->bytes), s, s, -1, call->kernel };
+                    if (a->kind == EC_ARG_POOL) b.group = -2 - a->value;   /* its end: below */
                     if (a->offset < 0)
                         ok = fail_why(why, n, "scratch of %s has no offset", call->kernel);
                     EC_PUSH(cb, b);
@@ -440,6 +458,12 @@ bool ec_plan_check(const ec_program *p, char *why, size_t n)
         if (cond_read_at(p, s) >= 0 && last[st->cond] < cond_read_at(p, s)) last[st->cond] = cond_read_at(p, s);
     }
     extend_loops(p, first, last, nv);
+
+    for (i = 0; i < cb.n; i++)
+        if (cb.a[i].group <= -2) {
+            cb.a[i].last = pool_last(p, last, -2 - cb.a[i].group, cb.a[i].first);
+            cb.a[i].group = -1;
+        }
 
     /* arena values: offsets, alignment, bounds */
     for (v = 0; v < nv && ok; v++) {

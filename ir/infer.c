@@ -26,7 +26,10 @@ static void check_inputs_static(ec_graph *g)
                     "--optional %s=none)", v->name, v->name, v->name);
         if (v->dtype == EC_DT_UNDEFINED)
             ec_fail("graph input '%s' has no tensor type", v->name);
-        if (ec_dtype_size(v->dtype) == 0)
+        if (v->dtype == EC_DT_STRING && v->str_max < 0)
+            ec_fail("graph input '%s' is a string tensor: give the most bytes one of its strings may "
+                    "have (--max-string-bytes N, or --max-string-bytes %s=N)", v->name, v->name);
+        if (ec_dtype_size(v->dtype) == 0 && v->dtype != EC_DT_STRING)
             ec_fail("graph input '%s' has unsupported type %s", v->name, ec_dtype_name(v->dtype));
         if (v->shape.rank < 0) ec_fail("graph input '%s' has no shape", v->name);
         for (d = 0; d < v->shape.rank; d++)
@@ -59,6 +62,7 @@ static bool foldable(ec_graph *g, int i, const ec_opdef *d)
         ec_value *v = ec_out(g, i, k);
         if (!v) continue;
         if (!v->data) any_out = true;
+        if (v->dtype == EC_DT_STRING) return false;   /* strings are never constants */
         if (ec_dtype_size(v->dtype) == 0) return false;
         out_bytes += (size_t)ec_shape_numel(&v->shape) * ec_dtype_size(v->dtype);
     }
@@ -215,7 +219,12 @@ void ec_infer_and_fold(ec_graph *g)
             ec_value *v = ec_in(g, i, k);
             if (v && (v->dtype == EC_DT_UNDEFINED || v->shape.rank < 0))
                 ec_fail_node(g, i, "input %d ('%s') has no known type or shape", k, v->name);
-            if (v && ec_dtype_size(v->dtype) == 0)
+            if (v && v->dtype == EC_DT_STRING && !(d->flags & EC_OPF_STRINGS))
+                ec_fail_node(g, i, "input %d ('%s'): string tensors are not supported by %s "
+                             "(only by Cast, CastLike and StringNormalizer)", k, v->name, n->op);
+            if (v && v->dtype == EC_DT_STRING && v->data)
+                ec_fail_node(g, i, "input %d ('%s'): string constants are not supported", k, v->name);
+            if (v && ec_dtype_size(v->dtype) == 0 && v->dtype != EC_DT_STRING)
                 ec_fail_node(g, i, "input %d ('%s') has unsupported type %s", k, v->name,
                              ec_dtype_name(v->dtype));
         }

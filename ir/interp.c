@@ -6,7 +6,7 @@
 
 static size_t value_bytes(const ec_value *v)
 {
-    return ec_mul_size((size_t)ec_shape_numel(&v->shape), ec_dtype_size(v->dtype));
+    return ec_mul_size((size_t)ec_shape_numel(&v->shape), ec_elem_bytes(v->dtype));
 }
 
 /* Run the calls of one lowered node; buf[v] is the storage of value v; it
@@ -40,6 +40,11 @@ static void run_calls(ec_graph *g, const ec_lowering *L, void **buf, int32_t it)
             case EC_ARG_EXTENT:
                 scratch[k] = ec_alloc(sizeof(int64_t));
                 a[k].p = scratch[k];
+                break;
+            case EC_ARG_STRS: a[k].sp = (const char *const *)arg->strs; break;
+            case EC_ARG_POOL:
+                /* the characters must outlive the call: kept until ec_free_all */
+                a[k].p = ec_alloc((size_t)arg->bytes);
                 break;
             case EC_ARG_SCRATCH:
                 scratch[k] = ec_alloc((size_t)arg->bytes);

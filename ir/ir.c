@@ -222,7 +222,7 @@ static const struct {
     [EC_DT_INT16] = { 2, "int16", "int16_t", "s16" },
     [EC_DT_INT32] = { 4, "int32", "int32_t", "s32" },
     [EC_DT_INT64] = { 8, "int64", "int64_t", "s64" },
-    [EC_DT_STRING] = { 0, "string", "char *", "str" },
+    [EC_DT_STRING] = { 0, "string", "const char *", "str" },
     [EC_DT_BOOL] = { 1, "bool", "bool", "b" },
     [EC_DT_FLOAT16] = { 2, "float16", "uint16_t", "f16" },
     [EC_DT_DOUBLE] = { 8, "double", "double", "f64" },
@@ -235,6 +235,7 @@ static const struct {
 #define NDTYPES ((int)(sizeof dtypes / sizeof dtypes[0]))
 
 size_t ec_dtype_size(ec_dtype t) { return t >= 0 && t < NDTYPES ? dtypes[t].size : 0; }
+size_t ec_elem_bytes(ec_dtype t) { return t == EC_DT_STRING ? EC_STR_SLOT_BYTES : ec_dtype_size(t); }
 const char *ec_dtype_name(ec_dtype t) { return t >= 0 && t < NDTYPES ? dtypes[t].name : "unknown"; }
 const char *ec_dtype_ctype(ec_dtype t) { return t >= 0 && t < NDTYPES ? dtypes[t].ctype : "void"; }
 const char *ec_dtype_suffix(ec_dtype t) { return t >= 0 && t < NDTYPES ? dtypes[t].suffix : "x"; }
@@ -366,6 +367,7 @@ static int value_add(ec_graph *g, const char *name)
     v.producer = -1;
     v.offset = -1;
     v.alias = -1;
+    v.str_max = -1;
     EC_PUSH(g->values, v);
     return g->values.n - 1;
 }

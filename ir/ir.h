@@ -87,6 +87,11 @@ int ec_diag_needed(const struct ec_graph **g);
 /* ---- ir.c: dtypes -------------------------------------------------------- */
 typedef int ec_dtype; /* EC_DT_* (ONNX numbering) */
 size_t ec_dtype_size(ec_dtype t);          /* 0 for unsupported (string, complex) */
+/* Bytes per element of a string tensor's storage: one `const char *`, planned
+ * at 8 bytes whatever the target's pointer size (see ec_value.str_max). */
+#define EC_STR_SLOT_BYTES 8
+/* Storage bytes per element: ec_dtype_size, or EC_STR_SLOT_BYTES for string. */
+size_t ec_elem_bytes(ec_dtype t);
 const char *ec_dtype_name(ec_dtype t);     /* ONNX text name: float, int64, bool, float16 ... */
 const char *ec_dtype_ctype(ec_dtype t);    /* C type: float, int64_t, bool, uint16_t (f16) */
 const char *ec_dtype_suffix(ec_dtype t);   /* kernel suffix: f32 s64 b f16 ... */
@@ -177,6 +182,12 @@ typedef struct ec_value {
     int *elems; int nelems;
     char *io_note;                  /* a graph input/output that is part of a sequence or
                                        optional I/O: what it is (generated header) */
+    /* String tensors (dtype EC_DT_STRING): storage is one pointer slot per
+     * element (EC_STR_SLOT_BYTES); the characters of a computed string tensor
+     * are in a pool of numel * (str_max + 1) bytes that its producer's kernel
+     * call names (EC_ARG_POOL). str_max: the most bytes of one element before
+     * its NUL (--max-string-bytes for a graph input); -1 while unknown. */
+    int64_t str_max;
 } ec_value;
 
 typedef struct ec_node {
@@ -291,6 +302,7 @@ enum {
     EC_OPF_ALIAS = 1u << 0,     /* output 0 is input 0 reinterpreted (Reshape, Squeeze, ...) */
     EC_OPF_INPLACE = 1u << 1,   /* output 0 may overwrite input 0 when shapes/dtypes match */
     EC_OPF_NOFOLD = 1u << 2,    /* never constant-fold (random ops) */
+    EC_OPF_STRINGS = 1u << 3,   /* may read string tensors (Cast, CastLike, StringNormalizer) */
 };
 
 /* Look up by op_type and domain ("" and "ai.onnx" are the same); NULL if unknown. */
@@ -372,6 +384,10 @@ typedef enum {
     EC_ARG_ITER,    /* int32_t: the iteration number of the innermost enclosing loop */
     EC_ARG_EXTENT,  /* int64_t * receiving the actual size of the data-dependent
                        dim of value `value` (see ec_value.data_dep); NULL if -1 */
+    EC_ARG_POOL,    /* char * to the character pool of string value `value`
+                       (bytes): arena memory live as long as that value, or to
+                       the end of NAME_run for a graph output */
+    EC_ARG_STRS,    /* const char *const[] of n constant strings (strs) */
 } ec_argkind;
 
 typedef struct ec_arg {
@@ -380,9 +396,10 @@ typedef struct ec_arg {
     int value;                      /* OUT/IN */
     int32_t i;                      /* INT */
     float f;                        /* FLOAT */
-    int32_t *ints; float *floats; int n;  /* INTS/FLOATS */
-    int64_t bytes;                  /* SCRATCH */
-    int64_t offset;                 /* SCRATCH: arena offset (planner) */
+    int32_t *ints; float *floats; int n;  /* INTS/FLOATS/STRS */
+    char **strs;                    /* STRS */
+    int64_t bytes;                  /* SCRATCH, POOL */
+    int64_t offset;                 /* SCRATCH, POOL: arena offset (planner) */
     /* With run-time dims (compiler/symdim.c): INT as a polynomial of the
      * dims (see ec_poly in edgec.h), or NULL when it does not vary; INTS:
      * one such pointer per element, or NULL when no element varies. */
@@ -418,6 +435,9 @@ void ec_arg_iter(ec_call *c, const char *name);
 /* Make the last argument of c (OUT or IN) address slice base + step * i. */
 void ec_arg_slice(ec_call *c, int64_t base, int64_t step);
 void ec_arg_extent(ec_call *c, const char *name, int value);
+/* The character pool of string value v: numel(v) * (str_max(v) + 1) bytes. */
+void ec_arg_pool(ec_call *c, const char *name, ec_graph *g, int v);
+void ec_arg_strs(ec_call *c, const char *name, char *const *s, int n);
 /* Lower one node with its op's lower function (fails if the op has none). */
 void ec_lower_node(ec_graph *g, int node, ec_lowering *L);
 void ec_lowering_free(ec_lowering *L);
@@ -431,6 +451,7 @@ typedef union ec_karg {
     float f;                        /* FLOAT */
     const int32_t *ip;              /* INTS */
     const float *fp;                /* FLOATS */
+    const char *const *sp;          /* STRS */
 } ec_karg;
 
 typedef struct ec_kernel {

@@ -75,6 +75,26 @@ void ec_arg_slice(ec_call *c, int64_t base, int64_t step)
     a->it_step = step;
 }
 void ec_arg_extent(ec_call *c, const char *name, int value) { push(c, EC_ARG_EXTENT, name)->value = value; }
+void ec_arg_pool(ec_call *c, const char *name, ec_graph *g, int v)
+{
+    const ec_value *x = &g->values.a[v];
+    ec_arg *a;
+    if (x->dtype != EC_DT_STRING || x->str_max < 0)
+        ec_fail("internal error: pool of '%s', which is not a string tensor of known bound", x->name);
+    a = push(c, EC_ARG_POOL, name);
+    a->value = v;
+    a->bytes = (int64_t)ec_mul_size((size_t)ec_shape_numel(&x->shape), (size_t)x->str_max + 1);
+    if (a->bytes < 1) a->bytes = 1;
+}
+
+void ec_arg_strs(ec_call *c, const char *name, char *const *s, int n)
+{
+    ec_arg *a = push(c, EC_ARG_STRS, name);
+    int i;
+    a->n = n;
+    a->strs = ec_alloc(sizeof(char *) * (size_t)(n > 0 ? n : 1));
+    for (i = 0; i < n; i++) a->strs[i] = ec_strdup(s[i]);
+}
 
 void ec_lower_node(ec_graph *g, int node, ec_lowering *L)
 {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "ir.h"
 
-#define EC_FAMILIES(X) X(elementwise) X(shape) X(nn) X(reduce) X(quant) X(rnn) X(signal) X(seq) X(blockq) X(training) X(select) X(text) X(misc) X(qint8) X(control)
+#define EC_FAMILIES(X) X(elementwise) X(shape) X(nn) X(reduce) X(quant) X(rnn) X(signal) X(seq) X(blockq) X(training) X(select) X(text) X(string) X(misc) X(qint8) X(control)
 
 #define X(f) extern const ec_opdef ec_ops_##f[]; extern const ec_kernel ec_kernels_##f[];
 EC_FAMILIES(X)

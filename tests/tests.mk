@@ -125,3 +125,9 @@ check-control: $(B)/edgec
 	sh tests/control/run.sh $(B)/edgec
 .PHONY: check-control
 test: check-control
+# String tensors end to end (tests/strings/): a model with string inputs and outputs built
+# with a caller under ASan/UBSan; values against numpy's, the run-time string bound check.
+check-strings: $(B)/edgec
+	sh tests/strings/run.sh $(B)/edgec
+.PHONY: check-strings
+test: check-strings

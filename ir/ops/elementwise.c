@@ -23,6 +23,7 @@
 #include <string.h>
 #include "ir.h"
 #include "ec_elementwise.h"
+#include "ec_string.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -419,9 +420,7 @@ static ec_dtype cast_target(ec_graph *g, int node)
         if (!ec_attr_find(n, "to")) ec_fail_node(g, node, "attribute 'to' is required");
         to = (ec_dtype)ec_attr_int(n, "to", 0);
     }
-    if (to == EC_DT_STRING)
-        ec_fail_node(g, node, "cast to string is not supported");
-    if (!dt_in(to, DT_ALL))
+    if (to != EC_DT_STRING && !dt_in(to, DT_ALL))
         ec_fail_node(g, node, "cast to dtype %s (%d) is not supported", ec_dtype_name(to), (int)to);
     return to;
 }
@@ -430,7 +429,19 @@ static void infer_cast(ec_graph *g, int node)
 {
     ec_value *x = ec_in(g, node, 0);
     ec_dtype to = cast_target(g, node);
-    if (x && x->dtype == EC_DT_STRING) ec_fail_node(g, node, "cast from string is not supported");
+    if ((x && x->dtype == EC_DT_STRING) || to == EC_DT_STRING) {
+        /* the string family's conversions: float <-> string (ec_string.h) */
+        if (!x) ec_fail_node(g, node, "input 0 is missing");
+        if (x->shape.rank < 0) ec_fail_node(g, node, "input 0 '%s' has unknown rank", x->name);
+        if (x->dtype == to)
+            ec_fail_node(g, node, "cast from string to string is not supported");
+        if (x->dtype != EC_DT_FLOAT && to != EC_DT_FLOAT)
+            ec_fail_node(g, node, "cast from %s to %s is not supported (string <-> float only)",
+                         ec_dtype_name(x->dtype), ec_dtype_name(to));
+        ec_set_out(g, node, 0, to, &x->shape);
+        if (to == EC_DT_STRING) ec_out(g, node, 0)->str_max = EC_STR_F32_BYTES - 1;
+        return;
+    }
     x = need_in(g, node, 0, DT_ALL);
     ec_set_out(g, node, 0, to, &x->shape);
 }
@@ -451,6 +462,21 @@ static void lower_cast(ec_graph *g, int node, ec_lowering *L)
 {
     int y = out_id(g, node), x = ec_in_id(g, node, 0);
     ec_call *c;
+    if (g->values.a[y].dtype == EC_DT_STRING) {
+        c = ec_emit(L, "ec_cast_f32_str");
+        ec_arg_out(c, "y", y);
+        ec_arg_pool(c, "pool", g, y);
+        ec_arg_in(c, "x", x);
+        ec_arg_int(c, "n", numel32(g, node, &g->values.a[y].shape));
+        return;
+    }
+    if (g->values.a[x].dtype == EC_DT_STRING) {
+        c = ec_emit(L, "ec_cast_str_f32");
+        ec_arg_out(c, "y", y);
+        ec_arg_in(c, "x", x);
+        ec_arg_int(c, "n", numel32(g, node, &g->values.a[y].shape));
+        return;
+    }
     if (g->values.a[y].dtype == g->values.a[x].dtype) {
         lower_view(g, node, L, y, x);
         return;
@@ -708,8 +734,8 @@ const ec_opdef ec_ops_elementwise[] = {
     { "Clip", "", 1, 3, 1, 1, EC_OPF_INPLACE, infer_clip, lower_clip },
     { "IsNaN", "", 1, 1, 1, 1, 0, infer_fclass, lower_fclass },
     { "IsInf", "", 1, 1, 1, 1, 0, infer_fclass, lower_fclass },
-    { "Cast", "", 1, 1, 1, 1, EC_OPF_INPLACE, infer_cast, lower_cast },
-    { "CastLike", "", 2, 2, 1, 1, EC_OPF_INPLACE, infer_cast, lower_cast },
+    { "Cast", "", 1, 1, 1, 1, EC_OPF_INPLACE | EC_OPF_STRINGS, infer_cast, lower_cast },
+    { "CastLike", "", 2, 2, 1, 1, EC_OPF_INPLACE | EC_OPF_STRINGS, infer_cast, lower_cast },
     BIN("Add", EC_OPF_INPLACE), BIN("Sub", EC_OPF_INPLACE), BIN("Mul", EC_OPF_INPLACE),
     BIN("Div", EC_OPF_INPLACE), BIN("Mod", EC_OPF_INPLACE), BIN("BitShift", EC_OPF_INPLACE),
     BIN("And", EC_OPF_INPLACE), BIN("Or", EC_OPF_INPLACE), BIN("Xor", EC_OPF_INPLACE),

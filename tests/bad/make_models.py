@@ -200,6 +200,26 @@ def main():
         [helper.make_node("OptionalGetElement", ["O"], ["Y"], name="get")],
         [opt_f2], [vi("Y", F, [2])]))
 
+    # ---- string tensors
+    S = TensorProto.STRING
+    # str_no_bound.onnx: a string graph input (compiled without --max-string-bytes)
+    save("str_no_bound.onnx", model(
+        [helper.make_node("Cast", ["S"], ["Y"], name="c", to=F)],
+        [vi("S", S, [3])], [vi("Y", F, [3])]))
+    # str_cast_int.onnx: Cast from string to int64 (only float is read)
+    save("str_cast_int.onnx", model(
+        [helper.make_node("Cast", ["S"], ["Y"], name="c", to=TensorProto.INT64)],
+        [vi("S", S, [3])], [vi("Y", TensorProto.INT64, [3])]))
+    # str_identity.onnx: an op that does not take string tensors
+    save("str_identity.onnx", model(
+        [helper.make_node("Identity", ["S"], ["Y"], name="id")],
+        [vi("S", S, [3])], [vi("Y", S, [3])]))
+    # str_const.onnx: a string initializer (string constants have no C form)
+    save("str_const.onnx", model(
+        [helper.make_node("Cast", ["C"], ["Y"], name="c", to=F)],
+        [], [vi("Y", F, [2])],
+        inits=[helper.make_tensor("C", S, [2], [b"1.5", b"2"])]))
+
 
 def _varint(n):
     out = bytearray()

@@ -122,6 +122,12 @@ case_args "--seq S=[3]" $BAD/seq_no_len.onnx "--seq S: element 0 has shape [3], 
 # ---- data-dependent sizes (NonZero, Unique, ...) reach only graph outputs ----
 case_ $BAD/data_dep_consumed.onnxtxt "node 1 '' (Transpose): " "input 0 ('nz') has a data-dependent size" "only be a graph output"
 case_ $BAD/data_dep_twice.onnxtxt    "node 1 '' (Identity): " "input 0 ('Y') has a data-dependent size"
+# ---- string tensors (--max-string-bytes, Cast, StringNormalizer) ---------------
+case_ $BAD/str_no_bound.onnx       "graph input 'S' is a string tensor: give the most bytes one of its strings may have (--max-string-bytes N"
+case_args "--max-string-bytes X=4" $BAD/str_no_bound.onnx "--max-string-bytes X: the model has no graph input 'X'"
+case_args "--max-string-bytes 8" $BAD/str_cast_int.onnx "node 0 'c' (Cast): " "cast from string to int64 is not supported (string <-> float only)"
+case_args "--max-string-bytes 8" $BAD/str_identity.onnx "node 0 'id' (Identity): " "string tensors are not supported by Identity"
+case_ $BAD/str_const.onnx          "node 0 'c' (Cast): " "input 0 ('C'): string constants are not supported"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

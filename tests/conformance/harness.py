@@ -15,6 +15,9 @@ Raw element encodings (what the harness reads and writes):
   float/double/intN/uintN  native little-endian
   bool                     one byte per element (0 or 1)
   float16, bfloat16        uint16 bit patterns
+  string                   each element's bytes and a NUL, in order (the harness
+                           passes an array of `const char *`; see write_raw,
+                           read_raw)
 """
 
 import numpy as np
@@ -38,6 +41,7 @@ CTYPES = {
     TP.FLOAT16: ("uint16_t", np.uint16),
     TP.BFLOAT16: ("uint16_t", np.uint16),
     TP.BOOL: ("bool", np.uint8),
+    TP.STRING: ("const char *", object),
 }
 
 FLOAT_TYPES = (TP.FLOAT, TP.DOUBLE, TP.FLOAT16, TP.BFLOAT16)
@@ -131,6 +135,14 @@ def tensor_raw(t):
         raise HarnessError("%s tensors are not part of the C contract" % dtype_name(dt))
     shape = tuple(int(d) for d in t.dims)
     npdt = CTYPES[dt][1]
+    if dt == TP.STRING:
+        a = np.array(list(t.string_data), dtype=object)
+        n = int(np.prod(shape)) if shape else 1
+        if a.size != n:
+            raise HarnessError("tensor has %d elements, dims say %d" % (a.size, n))
+        if any(b"\0" in s for s in a):
+            raise HarnessError("a string holds a NUL byte: not a C string")
+        return dt, shape, a
     if dt == TP.BFLOAT16:
         if t.raw_data:
             a = np.frombuffer(t.raw_data, dtype="<u2").astype(np.uint16)
@@ -151,6 +163,26 @@ def tensor_raw(t):
     return dt, shape, a
 
 
+def write_raw(path, dt, raw):
+    """Write a raw buffer (tensor_raw's third value) in the harness encoding."""
+    if dt == TP.STRING:
+        with open(path, "wb") as f:
+            f.write(b"".join(bytes(s) + b"\0" for s in raw))
+    else:
+        raw.tofile(path)
+
+
+def read_raw(path, dt, ref):
+    """Read what the harness wrote for an output like ref (tensor_raw's third value)."""
+    if dt == TP.STRING:
+        with open(path, "rb") as f:
+            parts = f.read().split(b"\0")
+        if not parts or parts[-1] != b"":
+            return np.array([], dtype=object)
+        return np.array(parts[:-1], dtype=object)
+    return np.fromfile(path, dtype=ref.dtype)
+
+
 def raw_to_compare(dt, raw):
     """Raw harness buffer -> numpy array suitable for comparison.
 
@@ -162,11 +194,15 @@ def raw_to_compare(dt, raw):
     return raw
 
 
-def nbytes(dt, shape):
+def numel(shape):
     n = 1
     for d in shape:
         n *= d
-    return n * np.dtype(CTYPES[dt][1]).itemsize
+    return n
+
+
+def nbytes(dt, shape):
+    return numel(shape) * np.dtype(CTYPES[dt][1]).itemsize
 
 
 def c_ident(name):
@@ -217,10 +253,14 @@ def generate(name, inputs, outputs, extents=()):
     w("    }")
     w("}")
     w("")
-    if inputs:
+    if any(dt != TP.STRING for dt, _ in inputs):
         emit_load(w)
-    if outputs:
+    if any(dt == TP.STRING for dt, _ in inputs):
+        emit_load_strings(w)
+    if any(dt != TP.STRING for dt, _ in outputs):
         emit_save(w)
+    if any(dt == TP.STRING for dt, _ in outputs):
+        emit_save_strings(w)
     emit_main(w, name, inputs, outputs, extents)
     return "\n".join(L) + "\n"
 
@@ -248,6 +288,71 @@ def emit_load(w):
     w("}")
     w("")
 
+def emit_load_strings(w):
+    w("/* input_K.raw holds n strings, each ended by a NUL: an array of n pointers */")
+    w("static const char **load_strings(const char *dir, int k, size_t n, char **text)")
+    w("{")
+    w("    char path[4096];")
+    w("    FILE *f;")
+    w("    size_t len = 0, cap = 4096, got, i;")
+    w("    char *t = xalloc(cap);")
+    w("    const char **p = xalloc(n * sizeof *p);")
+    w('    path_of(path, sizeof path, dir, "input", k);')
+    w('    f = fopen(path, "rb");')
+    w("    if (!f) {")
+    w('        fprintf(stderr, "harness: cannot open %s\\n", path);')
+    w("        exit(2);")
+    w("    }")
+    w("    while ((got = fread(t + len, 1, cap - len, f)) > 0) {")
+    w("        len += got;")
+    w("        if (len == cap) {")
+    w("            char *u = xalloc(cap * 2);")
+    w("            memcpy(u, t, len);")
+    w("            free(t);")
+    w("            t = u;")
+    w("            cap *= 2;")
+    w("        }")
+    w("    }")
+    w("    fclose(f);")
+    w("    for (i = 0, got = 0; i < n; i++) {")
+    w("        p[i] = t + got;")
+    w("        while (got < len && t[got]) got++;")
+    w("        if (got == len) {")
+    w('            fprintf(stderr, "harness: %s: fewer than %lu strings\\n", path, (unsigned long)n);')
+    w("            exit(2);")
+    w("        }")
+    w("        got++;")
+    w("    }")
+    w("    if (got != len) {")
+    w('        fprintf(stderr, "harness: %s: more than %lu strings\\n", path, (unsigned long)n);')
+    w("        exit(2);")
+    w("    }")
+    w("    *text = t;")
+    w("    return p;")
+    w("}")
+    w("")
+
+
+def emit_save_strings(w):
+    w("static void save_strings(const char *dir, int k, const char *const *p, size_t n)")
+    w("{")
+    w("    char path[4096];")
+    w("    FILE *f;")
+    w("    size_t i;")
+    w("    int ok;")
+    w('    path_of(path, sizeof path, dir, "output", k);')
+    w('    f = fopen(path, "wb");')
+    w("    ok = f != NULL;")
+    w("    for (i = 0; ok && i < n; i++)")
+    w("        ok = p[i] && fwrite(p[i], 1, strlen(p[i]) + 1, f) == strlen(p[i]) + 1;")
+    w("    if (!f || fclose(f) != 0 || !ok) {")
+    w('        fprintf(stderr, "harness: cannot write %s\\n", path);')
+    w("        exit(2);")
+    w("    }")
+    w("}")
+    w("")
+
+
 def emit_save(w):
     w("static void save(const char *dir, const char *what, int k, const void *p, size_t bytes)")
     w("{")
@@ -272,10 +377,15 @@ def emit_main(w, name, inputs, outputs, extents):
     w("    int rc;")
     for k, (dt, shape) in enumerate(inputs):
         w("    %s *in%d;" % (CTYPES[dt][0], k))
+        if dt == TP.STRING:
+            w("    char *in%d_text;" % k)
     for k, (dt, shape) in enumerate(outputs):
         w("    %s *out%d;" % (CTYPES[dt][0], k))
     for k in extents:
         w("    int64_t ext%d = -1;" % k)
+    if any(dt == TP.STRING for dt, _ in outputs):
+        w('    static const char poison[] = "\\177unwritten";')
+        w("    size_t i;")
     w("")
     w("    if (argc != 3) {")
     w('        fprintf(stderr, "usage: %s INDIR OUTDIR\\n", argv[0]);')
@@ -290,8 +400,16 @@ def emit_main(w, name, inputs, outputs, extents):
     w("    /* garbage, so that reading the arena before writing it shows */")
     w("    memset(arena, 0xA5, arena_bytes ? arena_bytes : 1);")
     for k, (dt, shape) in enumerate(inputs):
-        w("    in%d = load(argv[1], %d, %du);" % (k, k, nbytes(dt, shape)))
+        if dt == TP.STRING:
+            w("    in%d = load_strings(argv[1], %d, %du, &in%d_text);" % (k, k, numel(shape), k))
+        else:
+            w("    in%d = load(argv[1], %d, %du);" % (k, k, nbytes(dt, shape)))
     for k, (dt, shape) in enumerate(outputs):
+        if dt == TP.STRING:
+            n = numel(shape)
+            w("    out%d = xalloc(%du * sizeof *out%d);" % (k, n if n else 1, k))
+            w("    for (i = 0; i < %du; i++) out%d[i] = poison; /* unwritten elements mismatch */" % (n, k))
+            continue
         nb = nbytes(dt, shape)
         w("    out%d = xalloc(%du);" % (k, nb))
         w("    memset(out%d, 0x7F, %du); /* poison: unwritten elements mismatch */" % (k, nb if nb else 1))
@@ -304,13 +422,18 @@ def emit_main(w, name, inputs, outputs, extents):
     w("        return 3;")
     w("    }")
     for k, (dt, shape) in enumerate(outputs):
-        w("    save(argv[2], \"output\", %d, out%d, %du);" % (k, k, nbytes(dt, shape)))
+        if dt == TP.STRING:
+            w("    save_strings(argv[2], %d, out%d, %du);" % (k, k, numel(shape)))
+        else:
+            w("    save(argv[2], \"output\", %d, out%d, %du);" % (k, k, nbytes(dt, shape)))
     for k in extents:
         w("    save(argv[2], \"extent\", %d, &ext%d, sizeof ext%d);" % (k, k, k))
-    for k in range(len(inputs)):
-        w("    free(in%d);" % k)
-    for k in range(len(outputs)):
-        w("    free(out%d);" % k)
+    for k, (dt, shape) in enumerate(inputs):
+        w("    free(in%d);" % k if dt != TP.STRING else "    free((void *)in%d);" % k)
+        if dt == TP.STRING:
+            w("    free(in%d_text);" % k)
+    for k, (dt, shape) in enumerate(outputs):
+        w("    free(out%d);" % k if dt != TP.STRING else "    free((void *)out%d);" % k)
     w("    free(arena);")
     w("    return 0;")
     w("}")

@@ -6,6 +6,8 @@ For every test directory under DATA/{node,pytorch-converted,pytorch-operator,sim
      test_data_set_0/input_K.pb with --bind; symbolic input dims get --dim)
      sequence inputs get --seq NAME=[shape],... and optional ones --optional
      NAME=present|none, from test_data_set_0's SequenceProto/OptionalProto;
+     string inputs get --max-string-bytes NAME=N, N their longest string in
+     any data set;
      when edgec names an input it needs at compile time ("(--bind NAME=FILE.pb)",
      e.g. an If condition deciding an optional's presence), that input is bound
      and edgec run again;
@@ -25,7 +27,7 @@ For every test directory under DATA/{node,pytorch-converted,pytorch-operator,sim
      expected), an expected-empty optional output must be documented as none,
      and every
      output is compared with output_K.pb: floats |got-ref| <= 1e-4 + 1e-3*|ref|
-     (NaN matches NaN), integers and bool exactly -> otherwise wrong
+     (NaN matches NaN), integers, bool and strings exactly -> otherwise wrong
 Time limits: edgec 60 s, cc 60 s, each run 60 s.
 
 Results: OUT/results.tsv (one line per test), OUT/summary.md (tables per
@@ -246,6 +248,12 @@ def compare(dt, shape, got_raw, ref_raw):
         return "size %d != %d" % (got.size, ref.size)
     if got.size == 0:
         return None
+    if dt == onnx.TensorProto.STRING:
+        bad = [i for i in range(ref.size) if bytes(got[i]) != bytes(ref[i])]
+        if not bad:
+            return None
+        return "%d/%d strings differ, first at %d: %r, expected %r" % (
+            len(bad), ref.size, bad[0], bytes(got[bad[0]]), bytes(ref[bad[0]]))
     if dt in harness.FLOAT_TYPES:
         g = got.astype(np.float64)
         r = ref.astype(np.float64)
@@ -431,6 +439,21 @@ def run_test(test, args):
                         pass
         for p, v in sorted(dims.items()):
             cmd += ["--dim", "%s=%d" % (p, v)]
+        # string inputs: their bound is the longest string of any data set (exactly
+        # at the bound, so the generated run-time check is tested at its edge)
+        for k, vi in enumerate(ginputs):
+            tt = vi.type.tensor_type if vi.type.HasField("tensor_type") else None
+            if tt is None or tt.elem_type != onnx.TensorProto.STRING:
+                continue
+            longest = 0
+            for ds in datasets:
+                fs = input_files(ds)
+                if k < len(fs):
+                    try:
+                        longest = max([longest] + [len(s) for s in harness.load_tensor(fs[k]).string_data])
+                    except harness.HarnessError:
+                        pass
+            cmd += ["--max-string-bytes", "%s=%d" % (vi.name, longest)]
         # sequences and optionals: length, element shapes and presence from test_data_set_0
         for k, vi in enumerate(ginputs):
             kind = harness.value_kind(vi.type)
@@ -567,7 +590,7 @@ def run_test(test, args):
                         if j >= len(run_inputs) or (dt, shape) != run_inputs[j]:
                             raise harness.HarnessError("%s: input %d differs from test_data_set_0"
                                                        % (dsn, k))
-                        raw.tofile(os.path.join(ind, "input_%d.raw" % j))
+                        harness.write_raw(os.path.join(ind, "input_%d.raw" % j), dt, raw)
                         j += 1
                 for k, p in enumerate(outs):
                     for t in harness.load_value(p, g.output[k].type)[1]:
@@ -596,7 +619,7 @@ def run_test(test, args):
                 return res("crash", clean_msg(first_line(out), paths) or "exit status %d" % rc)
             for k, (dt, shape, ref) in enumerate(refs):
                 p = os.path.join(outd, "output_%d.raw" % k)
-                got = np.fromfile(p, dtype=ref.dtype)
+                got = harness.read_raw(p, dt, ref)
                 if k in dyn:
                     dd = dyn[k][1]
                     ext = np.fromfile(os.path.join(outd, "extent_%d.raw" % k), dtype="<i8")
