@@ -5,7 +5,8 @@
 #   check-sample (part of make test) the same end-to-end run with gcc and with clang
 #   check-readme (part of make test) README.md quotes `edgec --help` as it is
 #   check-tinylm (part of make test) samples/tinylm: the full model's logits on one held-out
-#                window against PyTorch's, under AddressSanitizer + UBSan
+#                window and (once edgec has run-time dims) 87 decode steps against PyTorch's,
+#                under AddressSanitizer + UBSan
 
 deps:
 	@bash scripts/deps.sh
