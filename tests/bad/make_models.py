@@ -219,6 +219,14 @@ def main():
         [helper.make_node("Cast", ["C"], ["Y"], name="c", to=F)],
         [], [vi("Y", F, [2])],
         inits=[helper.make_tensor("C", S, [2], [b"1.5", b"2"])]))
+    # str_norm_action.onnx: StringNormalizer with a case_change_action ONNX does not define
+    save("str_norm_action.onnx", model(
+        [helper.make_node("StringNormalizer", ["S"], ["Y"], name="sn", case_change_action="TITLE")],
+        [vi("S", S, [3])], [vi("Y", S, [3])]))
+    # str_norm_rank.onnx: StringNormalizer of a [2, 3] tensor (only [C] and [1, C])
+    save("str_norm_rank.onnx", model(
+        [helper.make_node("StringNormalizer", ["S"], ["Y"], name="sn", stopwords=["a"])],
+        [vi("S", S, [2, 3])], [vi("Y", S, [2, 3])]))
 
 
 def _varint(n):

@@ -128,6 +128,8 @@ case_args "--max-string-bytes X=4" $BAD/str_no_bound.onnx "--max-string-bytes X:
 case_args "--max-string-bytes 8" $BAD/str_cast_int.onnx "node 0 'c' (Cast): " "cast from string to int64 is not supported (string <-> float only)"
 case_args "--max-string-bytes 8" $BAD/str_identity.onnx "node 0 'id' (Identity): " "string tensors are not supported by Identity"
 case_ $BAD/str_const.onnx          "node 0 'c' (Cast): " "input 0 ('C'): string constants are not supported"
+case_args "--max-string-bytes 8" $BAD/str_norm_action.onnx "node 0 'sn' (StringNormalizer): " "case_change_action 'TITLE' is not one of LOWER, UPPER, NONE"
+case_args "--max-string-bytes 8" $BAD/str_norm_rank.onnx "node 0 'sn' (StringNormalizer): " "has shape [2,3]; StringNormalizer takes [C] or [1,C]"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

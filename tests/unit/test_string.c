@@ -266,6 +266,70 @@ static void test_ir_cast(void **state)
     }
 }
 
+static ec_graph *strnorm_graph(int64_t c, const char *stop, const char *locale)
+{
+    const char *in[1] = { "x" }, *out[1] = { "y" };
+    ec_shape s = ec_shape_make(1, &c);
+    ec_graph *g = ec_graph_new("g");
+    ec_attr a;
+    int v;
+    ec_diag_set_file("m.onnx");
+    g->opset = 10;
+    v = ec_add_input(g, "x", EC_DT_STRING, &s);
+    g->values.a[v].str_max = 7;
+    ec_add_node(g, "StringNormalizer", "", "sn", in, 1, out, 1);
+    if (stop) {
+        memset(&a, 0, sizeof a);
+        a.name = ec_strdup("stopwords");
+        a.type = EC_ATTR_STRINGS;
+        a.n = 1;
+        a.strings = ec_alloc(sizeof(char *));
+        a.strings[0] = ec_strdup(stop);
+        ec_node_add_attr(g, 0, &a);
+    }
+    if (locale) {
+        memset(&a, 0, sizeof a);
+        a.name = ec_strdup("locale");
+        a.type = EC_ATTR_STRING;
+        a.s = ec_strdup(locale);
+        a.slen = strlen(locale);
+        ec_node_add_attr(g, 0, &a);
+    }
+    ec_add_output(g, "y", EC_DT_UNDEFINED, NULL);
+    ec_verify(g);
+    ec_toposort(g);
+    return g;
+}
+
+static void test_ir_strnorm(void **state)
+{
+    ec_graph *g;
+    const ec_value *y;
+    (void)state;
+    /* stopwords: the kept count depends on the data, [<=4] */
+    g = strnorm_graph(4, "monday", "en_US");
+    ec_infer_and_fold(g);
+    y = &g->values.a[ec_value_find(g, "y")];
+    assert_int_equal(y->dtype, EC_DT_STRING);
+    assert_true(y->shape.rank == 1 && y->shape.dim[0] == 4);
+    assert_true(y->data_dep && y->dd_dim == 0);
+    assert_int_equal(y->str_max, 7);
+    /* no stopwords: the same shape, known */
+    g = strnorm_graph(4, NULL, NULL);
+    ec_infer_and_fold(g);
+    y = &g->values.a[ec_value_find(g, "y")];
+    assert_false(y->data_dep);
+    /* an empty input gives one empty string */
+    g = strnorm_graph(0, NULL, NULL);
+    ec_infer_and_fold(g);
+    y = &g->values.a[ec_value_find(g, "y")];
+    assert_true(y->shape.rank == 1 && y->shape.dim[0] == 1);
+    /* locales other than en_US fold differently: refused */
+    g = strnorm_graph(4, NULL, "tr_TR");
+    EXPECT_FAIL(ec_infer_and_fold(g));
+    assert_non_null(strstr(ec_diag_last(), "locale 'tr_TR' is not supported"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_case_folding),
         cmocka_unit_test(test_strnorm_spec),
         cmocka_unit_test(test_ir_cast),
+        cmocka_unit_test(test_ir_strnorm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
