@@ -257,7 +257,7 @@ def generate(name, inputs, outputs, extents=()):
         emit_load(w)
     if any(dt == TP.STRING for dt, _ in inputs):
         emit_load_strings(w)
-    if any(dt != TP.STRING for dt, _ in outputs):
+    if extents or any(dt != TP.STRING for dt, _ in outputs):
         emit_save(w)
     if any(dt == TP.STRING for dt, _ in outputs):
         emit_save_strings(w)
