@@ -328,6 +328,28 @@ double ec_const_double(const ec_value *v, int64_t i);
 /* Normalize a possibly negative axis against rank; fails if out of range. */
 int ec_axis(ec_graph *g, int node, int64_t axis, int rank);
 
+/* ---- ops/nn.c: window geometry of convolutions and pools ----------------- */
+/* Kernel sizes, strides, dilations, pads and output size of each spatial dim,
+ * in one place for Conv, ConvTranspose, the pools, ConvInteger and
+ * QLinearConv, so that infer and lower cannot disagree. */
+typedef struct ec_win {
+    int nd;                         /* spatial dims */
+    int64_t in[EC_MAX_RANK], out[EC_MAX_RANK], k[EC_MAX_RANK], s[EC_MAX_RANK];
+    int64_t d[EC_MAX_RANK], pb[EC_MAX_RANK], pe[EC_MAX_RANK];
+} ec_win;
+enum { EC_WIN_CONV, EC_WIN_POOL, EC_WIN_CONVT };
+/* Geometry of node's window (attributes auto_pad, kernel_shape, strides,
+ * dilations, pads; ceil_mode for EC_WIN_POOL; output_padding and output_shape
+ * for EC_WIN_CONVT) over xs's spatial dims. kshape: kernel sizes from W (conv)
+ * or NULL (taken from kernel_shape). Unknown input dims give unknown (-1)
+ * output dims. Fails naming node on bad attributes or an empty output. */
+void ec_win_make(ec_graph *g, int node, const ec_shape *xs, const int64_t *kshape, int kind,
+                 ec_win *w);
+/* The parameter array of ec_nn.h's window kernels (EC_NN_WIN_PARAMS(nd) values). */
+void ec_win_params(const ec_win *w, int64_t *p);
+/* Shape (N, c, spatial out...) from xs's N. */
+ec_shape ec_win_out_shape(const ec_shape *xs, int64_t c, const ec_win *w);
+
 /* ---- verify.c ------------------------------------------------------------ */
 void ec_verify(ec_graph *g);              /* structure: defs, arity, cycles */
 void ec_toposort(ec_graph *g);            /* reorder nodes; fails on a cycle */

@@ -8,7 +8,7 @@
  *   MaxUnpool                                ec_maxunpool_f32
  *
  * Window geometry (kernel, strides, dilations, pads, auto_pad, ceil_mode) is
- * computed by one function, win_make(), used by both infer and lower so the
+ * computed by one function, ec_win_make(), used by both infer and lower so the
  * two cannot disagree.
  */
 #include <string.h>
@@ -81,24 +81,15 @@ static void attr_ints_n(ec_graph *g, int node, const char *name, int want, int64
 
 /* ---- window geometry ------------------------------------------------------ */
 
-enum { WIN_CONV, WIN_POOL, WIN_CONVT };
-
-typedef struct win {
-    int nd;
-    int64_t in[EC_MAX_RANK], out[EC_MAX_RANK], k[EC_MAX_RANK], s[EC_MAX_RANK];
-    int64_t d[EC_MAX_RANK], pb[EC_MAX_RANK], pe[EC_MAX_RANK];
-} win;
-
-/* Geometry of node's window over x's spatial dims. kshape: kernel sizes from W
- * (conv) or NULL (taken from kernel_shape). Unknown input dims give unknown
- * (-1) output dims. */
-static void win_make(ec_graph *g, int node, const ec_shape *xs, const int64_t *kshape, int kind,
-                     win *w)
+/* ec_win, ec_win_make, ec_win_params, ec_win_out_shape: see ir.h (quant.c's
+ * ConvInteger and QLinearConv use them too). */
+void ec_win_make(ec_graph *g, int node, const ec_shape *xs, const int64_t *kshape, int kind,
+                 ec_win *w)
 {
     const ec_node *n = NODE(g, node);
     const char *ap = ec_attr_string(n, "auto_pad", "NOTSET");
     const int nd = xs->rank - 2;
-    const bool ceil_mode = kind == WIN_POOL && ec_attr_int(n, "ceil_mode", 0) != 0;
+    const bool ceil_mode = kind == EC_WIN_POOL && ec_attr_int(n, "ceil_mode", 0) != 0;
     int64_t pads[2 * EC_MAX_RANK], opad[EC_MAX_RANK], oshape[EC_MAX_RANK];
     bool have_oshape = false;
     int i;
@@ -140,13 +131,13 @@ static void win_make(ec_graph *g, int node, const ec_shape *xs, const int64_t *k
             ec_fail_node(g, node, "kernel, stride or dilation too large");
         w->pb[i] = pads[i];
         w->pe[i] = pads[nd + i];
-        if (strcmp(ap, "NOTSET") == 0 && (w->pb[i] < 0 || w->pe[i] < 0) && kind != WIN_CONVT)
+        if (strcmp(ap, "NOTSET") == 0 && (w->pb[i] < 0 || w->pe[i] < 0) && kind != EC_WIN_CONVT)
             ec_fail_node(g, node, "negative pads are not supported");
         if (w->pb[i] > INT32_MAX || w->pe[i] > INT32_MAX)
             ec_fail_node(g, node, "pads too large");
         w->in[i] = xs->dim[2 + i];
     }
-    if (kind == WIN_CONVT) {
+    if (kind == EC_WIN_CONVT) {
         const int64_t *os;
         int on = ec_attr_ints(n, "output_shape", &os);
         attr_ints_n(g, node, "output_padding", nd, 0, opad);
@@ -163,7 +154,7 @@ static void win_make(ec_graph *g, int node, const ec_shape *xs, const int64_t *k
         const int64_t eff = (k - 1) * d + 1;
         int64_t out;
         if (in < 0) { w->out[i] = -1; continue; }
-        if (kind == WIN_CONVT) {
+        if (kind == EC_WIN_CONVT) {
             const int64_t full = s * (in - 1) + opad[i] + eff;
             if (opad[i] < 0 || (opad[i] >= s && opad[i] >= d))
                 ec_fail_node(g, node, "output_padding %lld must be less than stride or dilation",
@@ -220,8 +211,7 @@ static void win_make(ec_graph *g, int node, const ec_shape *xs, const int64_t *k
     }
 }
 
-/* The int32 parameter array of ec_nn.h's window kernels. */
-static void win_params(const win *w, int64_t *p)
+void ec_win_params(const ec_win *w, int64_t *p)
 {
     int i, nd = w->nd;
     for (i = 0; i < nd; i++) {
@@ -235,8 +225,7 @@ static void win_params(const win *w, int64_t *p)
     }
 }
 
-/* Shape (N, c, spatial out...) from x's N. */
-static ec_shape win_out_shape(const ec_shape *xs, int64_t c, const win *w)
+ec_shape ec_win_out_shape(const ec_shape *xs, int64_t c, const ec_win *w)
 {
     ec_shape s = *xs;
     int i;
@@ -254,7 +243,7 @@ static ec_shape win_out_shape(const ec_shape *xs, int64_t c, const win *w)
 typedef struct conv_info {
     ec_value *x, *w, *b;
     int64_t n, c, m, group;
-    win win;
+    ec_win win;
 } conv_info;
 
 static void conv_info_make(ec_graph *g, int node, bool transpose, conv_info *ci)
@@ -297,7 +286,7 @@ static void conv_info_make(ec_graph *g, int node, bool transpose, conv_info *ci)
     }
     if (ci->m < 1) ec_fail_node(g, node, "W gives no output channels");
     for (i = 0; i < rank - 2; i++) kshape[i] = ci->w->shape.dim[2 + i];
-    win_make(g, node, &ci->x->shape, kshape, transpose ? WIN_CONVT : WIN_CONV, &ci->win);
+    ec_win_make(g, node, &ci->x->shape, kshape, transpose ? EC_WIN_CONVT : EC_WIN_CONV, &ci->win);
     if (ci->b) {
         same_dtype(g, node, ci->x, ci->b, "B");
         if (ci->b->shape.rank != 1 || ci->b->shape.dim[0] != ci->m)
@@ -310,7 +299,7 @@ static void infer_conv_any(ec_graph *g, int node, bool transpose)
     conv_info ci;
     ec_shape s;
     conv_info_make(g, node, transpose, &ci);
-    s = win_out_shape(&ci.x->shape, ci.m, &ci.win);
+    s = ec_win_out_shape(&ci.x->shape, ci.m, &ci.win);
     ec_set_out(g, node, 0, ci.x->dtype, &s);
 }
 
@@ -320,7 +309,7 @@ static void lower_conv_any(ec_graph *g, int node, ec_lowering *L, bool transpose
     int64_t p[EC_NN_WIN_PARAMS(EC_MAX_RANK)];
     ec_call *c;
     conv_info_make(g, node, transpose, &ci);
-    win_params(&ci.win, p);
+    ec_win_params(&ci.win, p);
     c = ec_emit(L, transpose ? "ec_conv_transpose_f32" : "ec_conv_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
@@ -354,11 +343,11 @@ static void infer_maxpool(ec_graph *g, int node)
 {
     ec_value *x = pool_input(g, node, DT_MAXPOOL, 3);
     int64_t so = ec_attr_int(NODE(g, node), "storage_order", 0);
-    win w;
+    ec_win w;
     ec_shape s;
     if (so != 0 && so != 1) ec_fail_node(g, node, "storage_order must be 0 or 1");
-    win_make(g, node, &x->shape, NULL, WIN_POOL, &w);
-    s = win_out_shape(&x->shape, x->shape.dim[1], &w);
+    ec_win_make(g, node, &x->shape, NULL, EC_WIN_POOL, &w);
+    s = ec_win_out_shape(&x->shape, x->shape.dim[1], &w);
     ec_set_out(g, node, 0, x->dtype, &s);
     if (ec_out(g, node, 1)) ec_set_out(g, node, 1, EC_DT_INT64, &s);
 }
@@ -367,10 +356,10 @@ static void lower_maxpool(ec_graph *g, int node, ec_lowering *L)
 {
     ec_value *x = pool_input(g, node, DT_MAXPOOL, 3);
     int64_t p[EC_NN_WIN_PARAMS(EC_MAX_RANK)];
-    win w;
+    ec_win w;
     ec_call *c;
-    win_make(g, node, &x->shape, NULL, WIN_POOL, &w);
-    win_params(&w, p);
+    ec_win_make(g, node, &x->shape, NULL, EC_WIN_POOL, &w);
+    ec_win_params(&w, p);
     c = ec_emit(L, x->dtype == EC_DT_FLOAT ? "ec_maxpool_f32"
                  : x->dtype == EC_DT_UINT8 ? "ec_maxpool_u8" : "ec_maxpool_s8");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
@@ -386,10 +375,10 @@ static void lower_maxpool(ec_graph *g, int node, ec_lowering *L)
 static void infer_pool(ec_graph *g, int node)
 {
     ec_value *x = pool_input(g, node, DT_F32, 1);
-    win w;
+    ec_win w;
     ec_shape s;
-    win_make(g, node, &x->shape, NULL, WIN_POOL, &w);
-    s = win_out_shape(&x->shape, x->shape.dim[1], &w);
+    ec_win_make(g, node, &x->shape, NULL, EC_WIN_POOL, &w);
+    s = ec_win_out_shape(&x->shape, x->shape.dim[1], &w);
     ec_set_out(g, node, 0, x->dtype, &s);
 }
 
@@ -399,10 +388,10 @@ static void lower_pool(ec_graph *g, int node, ec_lowering *L)
     ec_value *x = pool_input(g, node, DT_F32, 1);
     const bool avg = strcmp(n->op, "AveragePool") == 0;
     int64_t p[EC_NN_WIN_PARAMS(EC_MAX_RANK)];
-    win w;
+    ec_win w;
     ec_call *c;
-    win_make(g, node, &x->shape, NULL, WIN_POOL, &w);
-    win_params(&w, p);
+    ec_win_make(g, node, &x->shape, NULL, EC_WIN_POOL, &w);
+    ec_win_params(&w, p);
     c = ec_emit(L, avg ? "ec_avgpool_f32" : "ec_lppool_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));

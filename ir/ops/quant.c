@@ -15,8 +15,8 @@
  * int32 array; otherwise the _rt kernels compute them at the start of the call
  * (same function, same bits).
  *
- * Conv geometry (auto_pad, pads, strides, dilations) follows nn.c's rules for
- * Conv, and the kernels take ec_nn.h's window parameter layout.
+ * Conv geometry (auto_pad, pads, strides, dilations) is nn.c's ec_win_make, as
+ * for Conv, and the kernels take ec_nn.h's window parameter layout.
  */
 #include <math.h>
 #include <string.h>
@@ -457,32 +457,16 @@ static void lower_qlinear_matmul(ec_graph *g, int node, ec_lowering *L)
 typedef struct conv_info {
     ec_value *x, *w;
     int64_t n, c, m, group;
-    int nd;
-    int64_t in[EC_MAX_RANK], out[EC_MAX_RANK], k[EC_MAX_RANK], s[EC_MAX_RANK];
-    int64_t d[EC_MAX_RANK], pb[EC_MAX_RANK], pe[EC_MAX_RANK];
+    ec_win win;
 } conv_info;
 
-static void attr_ints_n(ec_graph *g, int node, const char *name, int want, int64_t dflt,
-                        int64_t *out)
-{
-    const int64_t *v;
-    int n = ec_attr_ints(NODE(g, node), name, &v), i;
-    if (n < 0) {
-        for (i = 0; i < want; i++) out[i] = dflt;
-        return;
-    }
-    if (n != want) ec_fail_node(g, node, "attribute '%s' has %d values, expected %d", name, n, want);
-    for (i = 0; i < want; i++) out[i] = v[i];
-}
-
-/* Conv geometry of x (input kx) and w (input kw), ONNX Conv rules. */
+/* Conv geometry of x (input kx) and w (input kw), ONNX Conv rules (nn.c's
+ * ec_win_make). */
 static void conv_info_make(ec_graph *g, int node, int kx, int kw, conv_info *ci)
 {
     const ec_node *n = NODE(g, node);
-    const char *ap = ec_attr_string(n, "auto_pad", "NOTSET");
-    int64_t pads[2 * EC_MAX_RANK];
-    const int64_t *ka;
-    int i, rank, kn;
+    int64_t kshape[EC_MAX_RANK];
+    int i, rank;
     ci->x = need_in(g, node, kx, "x");
     ci->w = need_in(g, node, kw, "w");
     need_q8(g, node, ci->x, "x");
@@ -493,7 +477,6 @@ static void conv_info_make(ec_graph *g, int node, int kx, int kw, conv_info *ci)
         ec_fail_node(g, node, "w has rank %d, expected %d like x", ci->w->shape.rank, rank);
     if (!ec_shape_is_static(&ci->x->shape) || !ec_shape_is_static(&ci->w->shape))
         ec_fail_node(g, node, "x and w need static shapes");
-    ci->nd = rank - 2;
     ci->group = ec_attr_int(n, "group", 1);
     if (ci->group < 1 || ci->group > INT32_MAX)
         ec_fail_node(g, node, "group %lld is invalid", (long long)ci->group);
@@ -506,92 +489,15 @@ static void conv_info_make(ec_graph *g, int node, int kx, int kw, conv_info *ci)
     if (ci->w->shape.dim[1] * ci->group != ci->c)
         ec_fail_node(g, node, "w has %lld input channels per group, x has %lld channels in %lld groups",
                      (long long)ci->w->shape.dim[1], (long long)ci->c, (long long)ci->group);
-    if (ap[0] == '\0') ap = "NOTSET";
-    if (strcmp(ap, "NOTSET") && strcmp(ap, "SAME_UPPER") && strcmp(ap, "SAME_LOWER") &&
-        strcmp(ap, "VALID"))
-        ec_fail_node(g, node, "unknown auto_pad '%s'", ap);
-    kn = ec_attr_ints(n, "kernel_shape", &ka);
-    if (kn >= 0 && kn != ci->nd)
-        ec_fail_node(g, node, "kernel_shape has %d values, expected %d", kn, ci->nd);
-    attr_ints_n(g, node, "strides", ci->nd, 1, ci->s);
-    attr_ints_n(g, node, "dilations", ci->nd, 1, ci->d);
-    attr_ints_n(g, node, "pads", 2 * ci->nd, 0, pads);
-    for (i = 0; i < ci->nd; i++) {
-        int64_t in = ci->x->shape.dim[2 + i], k = ci->w->shape.dim[2 + i], s, d, eff, out;
-        if (kn >= 0 && ka[i] != k)
-            ec_fail_node(g, node, "kernel_shape[%d] = %lld does not match w's %lld", i,
-                         (long long)ka[i], (long long)k);
-        s = ci->s[i];
-        d = ci->d[i];
-        if (k < 1 || s < 1 || d < 1 || k > INT32_MAX || s > INT32_MAX || d > INT32_MAX ||
-            (k - 1) * d + 1 > INT32_MAX)
-            ec_fail_node(g, node, "bad kernel size, stride or dilation");
-        if (pads[i] < 0 || pads[ci->nd + i] < 0 || pads[i] > INT32_MAX ||
-            pads[ci->nd + i] > INT32_MAX)
-            ec_fail_node(g, node, "pads must be in [0, 2^31)");
-        eff = (k - 1) * d + 1;
-        ci->in[i] = in;
-        ci->k[i] = k;
-        ci->pb[i] = pads[i];
-        ci->pe[i] = pads[ci->nd + i];
-        if (strcmp(ap, "VALID") == 0) {
-            ci->pb[i] = ci->pe[i] = 0;
-            out = in >= eff ? (in - eff) / s + 1 : 0;
-        } else if (strncmp(ap, "SAME", 4) == 0) {
-            int64_t total;
-            out = (in + s - 1) / s;
-            total = (out - 1) * s + eff - in;
-            if (total < 0) total = 0;
-            if (strcmp(ap, "SAME_UPPER") == 0) {
-                ci->pb[i] = total / 2;
-                ci->pe[i] = total - ci->pb[i];
-            } else {
-                ci->pe[i] = total / 2;
-                ci->pb[i] = total - ci->pe[i];
-            }
-        } else {
-            int64_t span = in + ci->pb[i] + ci->pe[i] - eff;
-            out = span < 0 ? 0 : span / s + 1;
-        }
-        if (out < 1) ec_fail_node(g, node, "spatial dim %d gives an empty output", i);
-        if (out > INT32_MAX) ec_fail_node(g, node, "output too large");
-        ci->out[i] = out;
-    }
-}
-
-static ec_shape conv_out_shape(const conv_info *ci)
-{
-    ec_shape s = ci->x->shape;
-    int i;
-    s.dim[1] = ci->m;
-    s.sym[1] = NULL;
-    for (i = 0; i < ci->nd; i++) {
-        s.dim[2 + i] = ci->out[i];
-        s.sym[2 + i] = NULL;
-    }
-    return s;
-}
-
-/* ec_nn.h's window parameter array. */
-static void conv_params(const conv_info *ci, int64_t *p)
-{
-    int i, nd = ci->nd;
-    for (i = 0; i < nd; i++) {
-        p[0 * nd + i] = ci->in[i];
-        p[1 * nd + i] = ci->out[i];
-        p[2 * nd + i] = ci->k[i];
-        p[3 * nd + i] = ci->s[i];
-        p[4 * nd + i] = ci->d[i];
-        p[5 * nd + i] = ci->pb[i];
-        p[6 * nd + i] = ci->pe[i];
-    }
+    for (i = 0; i < rank - 2; i++) kshape[i] = ci->w->shape.dim[2 + i];
+    ec_win_make(g, node, &ci->x->shape, kshape, EC_WIN_CONV, &ci->win);
 }
 
 static int64_t conv_osz(const conv_info *ci)
 {
     int64_t o = 1;
     int i;
-    for (i = 0; i < ci->nd; i++) o *= ci->out[i];
+    for (i = 0; i < ci->win.nd; i++) o *= ci->win.out[i];
     return o;
 }
 
@@ -612,7 +518,7 @@ static void infer_conv_integer(ec_graph *g, int node)
     ec_shape s;
     int64_t wn;
     convi_check(g, node, &ci, &wn);
-    s = conv_out_shape(&ci);
+    s = ec_win_out_shape(&ci.x->shape, ci.m, &ci.win);
     ec_set_out(g, node, 0, EC_DT_INT32, &s);
 }
 
@@ -622,7 +528,7 @@ static void lower_conv_integer(ec_graph *g, int node, ec_lowering *L)
     int64_t wn, p[7 * EC_MAX_RANK];
     ec_call *c;
     convi_check(g, node, &ci, &wn);
-    conv_params(&ci, p);
+    ec_win_params(&ci.win, p);
     c = ec_emit(L, ec_fmt("ec_conv_integer_%s%s", q8_suffix(ci.x->dtype), q8_suffix(ci.w->dtype)));
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
@@ -634,8 +540,8 @@ static void lower_conv_integer(ec_graph *g, int node, ec_lowering *L)
     ec_arg_int(c, "m", ci.m);
     ec_arg_int(c, "group", ci.group);
     ec_arg_int(c, "w_zp_n", wn);
-    ec_arg_int(c, "nd", ci.nd);
-    ec_arg_ints(c, "p", p, 7 * ci.nd);
+    ec_arg_int(c, "nd", ci.win.nd);
+    ec_arg_ints(c, "p", p, 7 * ci.win.nd);
 }
 
 /* QLinearConv(x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B?) */
@@ -672,7 +578,7 @@ static void infer_qlinear_conv(ec_graph *g, int node)
     ec_shape s;
     int64_t wn;
     qconv_check(g, node, &ci, &wn);
-    s = conv_out_shape(&ci);
+    s = ec_win_out_shape(&ci.x->shape, ci.m, &ci.win);
     ec_set_out(g, node, 0, ec_in(g, node, 7)->dtype, &s);
 }
 
@@ -684,7 +590,7 @@ static void lower_qlinear_conv(ec_graph *g, int node, ec_lowering *L)
     ec_call *c;
     const char *types;
     qconv_check(g, node, &ci, &wn);
-    conv_params(&ci, p);
+    ec_win_params(&ci.win, p);
     osz = conv_osz(&ci);
     rq = ec_alloc(sizeof(int64_t) * (size_t)(2 * wn));
     cst = const_multipliers(g, node, 1, 4, 6, wn, rq);
@@ -709,9 +615,9 @@ static void lower_qlinear_conv(ec_graph *g, int node, ec_lowering *L)
     ec_arg_int(c, "m", ci.m);
     ec_arg_int(c, "group", ci.group);
     ec_arg_int(c, "wn", wn);
-    ec_arg_int(c, "nd", ci.nd);
+    ec_arg_int(c, "nd", ci.win.nd);
     if (cst) ec_arg_ints(c, "rq", rq, (int)(2 * wn));
-    ec_arg_ints(c, "p", p, 7 * ci.nd);
+    ec_arg_ints(c, "p", p, 7 * ci.win.nd);
     ec_free(rq);
 }
 
