@@ -44,6 +44,15 @@ static int64_t prod_dims(const ec_shape *s, int from, int to)
     return p;
 }
 
+/* The dims of x, a [N, C, H, W] tensor, as the arguments n, c, h, w. */
+static void arg_nchw(ec_call *c, const ec_value *x)
+{
+    ec_arg_int(c, "n", x->shape.dim[0]);
+    ec_arg_int(c, "c", x->shape.dim[1]);
+    ec_arg_int(c, "h", x->shape.dim[2]);
+    ec_arg_int(c, "w", x->shape.dim[3]);
+}
+
 /* A scalar (or one-element) integer input that must be a compile-time
  * constant because it decides a shape; `why` completes the message. */
 static int64_t const_scalar_int(ec_graph *g, int node, int k, const char *what, const char *why)
@@ -401,10 +410,7 @@ static void lower_grid_sample(ec_graph *g, int node, ec_lowering *L)
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_in(c, "grid", ec_in_id(g, node, 1));
-    ec_arg_int(c, "n", s.x->shape.dim[0]);
-    ec_arg_int(c, "c", s.x->shape.dim[1]);
-    ec_arg_int(c, "h", s.x->shape.dim[2]);
-    ec_arg_int(c, "w", s.x->shape.dim[3]);
+    arg_nchw(c, s.x);
     ec_arg_int(c, "ho", s.out.dim[2]);
     ec_arg_int(c, "wo", s.out.dim[3]);
     ec_arg_int(c, "mode", s.mode);
@@ -484,10 +490,7 @@ static void lower_roi_align(ec_graph *g, int node, ec_lowering *L)
     ec_arg_in(c, "x", ec_in_id(g, node, 0));
     ec_arg_in(c, "rois", ec_in_id(g, node, 1));
     ec_arg_in(c, "bidx", ec_in_id(g, node, 2));
-    ec_arg_int(c, "n", r.x->shape.dim[0]);
-    ec_arg_int(c, "c", r.x->shape.dim[1]);
-    ec_arg_int(c, "h", r.x->shape.dim[2]);
-    ec_arg_int(c, "w", r.x->shape.dim[3]);
+    arg_nchw(c, r.x);
     ec_arg_int(c, "r", r.out.dim[0]);
     ec_arg_int(c, "ph", r.ph);
     ec_arg_int(c, "pw", r.pw);
