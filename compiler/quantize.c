@@ -528,47 +528,8 @@ static void set_src(rw *r, int qv, int fv)
     r->src.a[qv] = fv;
 }
 
-static void add_attr_f(ec_graph *g, int node, const char *name, float f)
+static void add_attr(ec_graph *g, int node, ec_attr a)
 {
-    ec_attr a;
-    memset(&a, 0, sizeof a);
-    a.name = ec_strdup(name);
-    a.type = EC_ATTR_FLOAT;
-    a.f = f;
-    ec_node_add_attr(g, node, &a);
-}
-
-static void add_attr_i(ec_graph *g, int node, const char *name, int64_t i)
-{
-    ec_attr a;
-    memset(&a, 0, sizeof a);
-    a.name = ec_strdup(name);
-    a.type = EC_ATTR_INT;
-    a.i = i;
-    ec_node_add_attr(g, node, &a);
-}
-
-static void add_attr_fs(ec_graph *g, int node, const char *name, const float *f, int n)
-{
-    ec_attr a;
-    memset(&a, 0, sizeof a);
-    a.name = ec_strdup(name);
-    a.type = EC_ATTR_FLOATS;
-    a.n = n;
-    a.floats = ec_alloc(sizeof(float) * (size_t)(n + 1));
-    memcpy(a.floats, f, sizeof(float) * (size_t)n);
-    ec_node_add_attr(g, node, &a);
-}
-
-static void add_attr_is(ec_graph *g, int node, const char *name, const int64_t *v, int n)
-{
-    ec_attr a;
-    memset(&a, 0, sizeof a);
-    a.name = ec_strdup(name);
-    a.type = EC_ATTR_INTS;
-    a.n = n;
-    a.ints = ec_alloc(sizeof(int64_t) * (size_t)(n + 1));
-    memcpy(a.ints, v, sizeof(int64_t) * (size_t)n);
     ec_node_add_attr(g, node, &a);
 }
 
@@ -646,8 +607,8 @@ static int get_q(rw *r, int v)
 
 static void add_params(ec_graph *g, int node, const char *pre, qparam p)
 {
-    add_attr_f(g, node, ec_fmt("%s_scale", pre), p.scale);
-    add_attr_i(g, node, ec_fmt("%s_zp", pre), p.zp);
+    add_attr(g, node, ec_attr_new_float(ec_fmt("%s_scale", pre), p.scale));
+    add_attr(g, node, ec_attr_new_int(ec_fmt("%s_zp", pre), p.zp));
 }
 
 /* act_min/act_max of an anchor with a fused Relu/Clip */
@@ -659,8 +620,8 @@ static void add_act(rw *r, int node, int act, qparam yp)
     act_bounds(r->g, act, &lo, &hi);
     if (isfinite(lo)) qlo = quant1((float)lo, yp);
     if (isfinite(hi)) qhi = quant1((float)hi, yp);
-    add_attr_i(r->g, node, "act_min", qlo);
-    add_attr_i(r->g, node, "act_max", qhi);
+    add_attr(r->g, node, ec_attr_new_int("act_min", qlo));
+    add_attr(r->g, node, ec_attr_new_int("act_max", qhi));
 }
 
 /* Per-output-channel symmetric int8 weights of w (m rows of len values). */
@@ -831,13 +792,15 @@ static void rewrite_node(rw *r, plan *P, int i)
             const int64_t *v;
             int cnt;
             conv_pads(g, i, pads);
-            add_attr_i(g, k, "group", ec_attr_int(&g->nodes.a[i], "group", 1));
-            if ((cnt = ec_attr_ints(&g->nodes.a[i], "strides", &v)) == nd) add_attr_is(g, k, "strides", v, nd);
-            if ((cnt = ec_attr_ints(&g->nodes.a[i], "dilations", &v)) == nd) add_attr_is(g, k, "dilations", v, nd);
-            add_attr_is(g, k, "pads", pads, 2 * nd);
+            add_attr(g, k, ec_attr_new_int("group", ec_attr_int(&g->nodes.a[i], "group", 1)));
+            if ((cnt = ec_attr_ints(&g->nodes.a[i], "strides", &v)) == nd)
+                add_attr(g, k, ec_attr_new_ints("strides", v, nd));
+            if ((cnt = ec_attr_ints(&g->nodes.a[i], "dilations", &v)) == nd)
+                add_attr(g, k, ec_attr_new_ints("dilations", v, nd));
+            add_attr(g, k, ec_attr_new_ints("pads", pads, 2 * nd));
         }
         add_params(g, k, "x", xp);
-        add_attr_fs(g, k, "w_scale", ws, (int)m);
+        add_attr(g, k, ec_attr_new_floats("w_scale", ws, (int)m));
         add_params(g, k, "y", yp);
         add_act(r, k, act, yp);
         return;
@@ -865,9 +828,9 @@ static void rewrite_node(rw *r, plan *P, int i)
             zp[k] = r->qp[v].zp;
         }
         k = add_node(g, "QConcat", "edgec", name, ins, nin, yq);
-        add_attr_i(g, k, "axis", ec_attr_int(&g->nodes.a[i], "axis", 0));
-        add_attr_fs(g, k, "in_scale", sc, nin);
-        add_attr_is(g, k, "in_zp", zp, nin);
+        add_attr(g, k, ec_attr_new_int("axis", ec_attr_int(&g->nodes.a[i], "axis", 0)));
+        add_attr(g, k, ec_attr_new_floats("in_scale", sc, nin));
+        add_attr(g, k, ec_attr_new_ints("in_zp", zp, nin));
         add_params(g, k, "y", r->qp[y]);
         return;
     }
@@ -877,14 +840,17 @@ static void rewrite_node(rw *r, plan *P, int i)
     if (kind == K_AVGPOOL || kind == K_GAP) {
         k = add_node(g, "QAvgPool", "edgec", name, in, 1, yq);
         if (kind == K_GAP) {
-            add_attr_i(g, k, "global", 1);
+            add_attr(g, k, ec_attr_new_int("global", 1));
         } else {
             const int64_t *v;
             int cnt;
-            if ((cnt = ec_attr_ints(&g->nodes.a[i], "kernel_shape", &v)) > 0) add_attr_is(g, k, "kernel_shape", v, cnt);
-            if ((cnt = ec_attr_ints(&g->nodes.a[i], "strides", &v)) > 0) add_attr_is(g, k, "strides", v, cnt);
-            if ((cnt = ec_attr_ints(&g->nodes.a[i], "pads", &v)) > 0) add_attr_is(g, k, "pads", v, cnt);
-            add_attr_i(g, k, "count_include_pad", ec_attr_int(&g->nodes.a[i], "count_include_pad", 0));
+            if ((cnt = ec_attr_ints(&g->nodes.a[i], "kernel_shape", &v)) > 0)
+                add_attr(g, k, ec_attr_new_ints("kernel_shape", v, cnt));
+            if ((cnt = ec_attr_ints(&g->nodes.a[i], "strides", &v)) > 0)
+                add_attr(g, k, ec_attr_new_ints("strides", v, cnt));
+            if ((cnt = ec_attr_ints(&g->nodes.a[i], "pads", &v)) > 0)
+                add_attr(g, k, ec_attr_new_ints("pads", v, cnt));
+            add_attr(g, k, ec_attr_new_int("count_include_pad", ec_attr_int(&g->nodes.a[i], "count_include_pad", 0)));
         }
         add_params(g, k, "x", r->qp[x]);
         return;

@@ -118,26 +118,6 @@ static int make_blob(ec_graph *g, blob_cache *cache, int src, int64_t R, int64_t
     return v;
 }
 
-static ec_attr int_attr(const char *name, int64_t v)
-{
-    ec_attr a;
-    memset(&a, 0, sizeof a);
-    a.name = ec_strdup(name);
-    a.type = EC_ATTR_INT;
-    a.i = v;
-    return a;
-}
-
-static ec_attr float_attr(const char *name, float v)
-{
-    ec_attr a;
-    memset(&a, 0, sizeof a);
-    a.name = ec_strdup(name);
-    a.type = EC_ATTR_FLOAT;
-    a.f = v;
-    return a;
-}
-
 /* A float constant weight tensor (not a run-time input). */
 static bool float_const(const ec_graph *g, int v)
 {
@@ -204,19 +184,19 @@ void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
         {
             ec_attr *at = ec_alloc(sizeof(ec_attr) * 8);
             int na = 0, c_in = gemm && n->nin > 2 ? n->in[2] : -1;
-            at[na++] = int_attr("bits", bits);
-            at[na++] = int_attr("block", block);
+            at[na++] = ec_attr_new_int("bits", bits);
+            at[na++] = ec_attr_new_int("block", block);
             if (gather) {
-                at[na++] = int_attr("V", t.rows);
-                at[na++] = int_attr("D", t.cols);
+                at[na++] = ec_attr_new_int("V", t.rows);
+                at[na++] = ec_attr_new_int("D", t.cols);
                 n->in[0] = t.blob;
                 n->op = ec_strdup("BlockQuantGather");
             } else {
-                at[na++] = int_attr("N", t.rows);
-                at[na++] = int_attr("K", t.cols);
-                at[na++] = int_attr("transA", gemm ? ec_attr_int(n, "transA", 0) != 0 : 0);
-                at[na++] = float_attr("alpha", gemm ? ec_attr_float(n, "alpha", 1.0f) : 1.0f);
-                at[na++] = float_attr("beta", gemm ? ec_attr_float(n, "beta", 1.0f) : 1.0f);
+                at[na++] = ec_attr_new_int("N", t.rows);
+                at[na++] = ec_attr_new_int("K", t.cols);
+                at[na++] = ec_attr_new_int("transA", gemm ? ec_attr_int(n, "transA", 0) != 0 : 0);
+                at[na++] = ec_attr_new_float("alpha", gemm ? ec_attr_float(n, "alpha", 1.0f) : 1.0f);
+                at[na++] = ec_attr_new_float("beta", gemm ? ec_attr_float(n, "beta", 1.0f) : 1.0f);
                 if (n->nin < 3) n->in = ec_realloc(n->in, sizeof(int) * 3);
                 n->in[1] = t.blob;
                 n->in[2] = c_in;

@@ -115,11 +115,7 @@ static ec_node cast_node(const ec_node *like, const char *name, int in, int out,
     c.out = ec_alloc(sizeof(int));
     c.in[0] = in;
     c.out[0] = out;
-    c.attrs = ec_alloc(sizeof(ec_attr));
-    c.nattrs = 1;
-    c.attrs[0].name = ec_strdup("to");
-    c.attrs[0].type = EC_ATTR_INT;
-    c.attrs[0].i = to;
+    ec_node_push_attr(&c, ec_attr_new_int("to", to));
     return c;
 }
 

@@ -496,9 +496,55 @@ int ec_add_node(ec_graph *g, const char *op, const char *domain, const char *nam
 
 void ec_node_add_attr(ec_graph *g, int node, const ec_attr *a)
 {
-    ec_node *n = &g->nodes.a[node];
+    ec_node_push_attr(&g->nodes.a[node], *a);
+}
+
+void ec_node_push_attr(ec_node *n, ec_attr a)
+{
     n->attrs = ec_realloc(n->attrs, sizeof(ec_attr) * (size_t)(n->nattrs + 1));
-    n->attrs[n->nattrs++] = *a;
+    n->attrs[n->nattrs++] = a;
+}
+
+/* ---- attribute construction ------------------------------------------- */
+static ec_attr attr_new(const char *name, int type)
+{
+    ec_attr a;
+    memset(&a, 0, sizeof a);
+    a.name = ec_strdup(name);
+    a.type = type;
+    return a;
+}
+
+ec_attr ec_attr_new_int(const char *name, int64_t v)
+{
+    ec_attr a = attr_new(name, EC_ATTR_INT);
+    a.i = v;
+    return a;
+}
+
+ec_attr ec_attr_new_float(const char *name, float v)
+{
+    ec_attr a = attr_new(name, EC_ATTR_FLOAT);
+    a.f = v;
+    return a;
+}
+
+ec_attr ec_attr_new_ints(const char *name, const int64_t *v, int n)
+{
+    ec_attr a = attr_new(name, EC_ATTR_INTS);
+    a.n = n;
+    a.ints = ec_alloc(sizeof(int64_t) * (size_t)(n + 1));
+    if (n > 0) memcpy(a.ints, v, sizeof(int64_t) * (size_t)n);
+    return a;
+}
+
+ec_attr ec_attr_new_floats(const char *name, const float *v, int n)
+{
+    ec_attr a = attr_new(name, EC_ATTR_FLOATS);
+    a.n = n;
+    a.floats = ec_alloc(sizeof(float) * (size_t)(n + 1));
+    if (n > 0) memcpy(a.floats, v, sizeof(float) * (size_t)n);
+    return a;
 }
 
 /* ---- attributes -------------------------------------------------------- */

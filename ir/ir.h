@@ -257,6 +257,14 @@ int ec_add_node(ec_graph *g, const char *op, const char *domain, const char *nam
                 const char *const *inputs, int nin, const char *const *outputs, int nout);
 /* Attach an attribute (copied shallowly; caller allocated with ec_alloc). */
 void ec_node_add_attr(ec_graph *g, int node, const ec_attr *a);
+/* The same for a node not (yet) in a graph's node list. */
+void ec_node_push_attr(ec_node *n, ec_attr a);
+/* A new attribute for ec_node_add_attr / ec_node_push_attr: the name is
+ * copied, and so are the n values of a list (all with ec_alloc). */
+ec_attr ec_attr_new_int(const char *name, int64_t v);
+ec_attr ec_attr_new_float(const char *name, float v);
+ec_attr ec_attr_new_ints(const char *name, const int64_t *v, int n);
+ec_attr ec_attr_new_floats(const char *name, const float *v, int n);
 /* Make a value a compile-time constant with the given data (takes ownership). */
 void ec_value_set_const(ec_graph *g, int v, ec_dtype dt, const ec_shape *s, void *data);
 

@@ -404,19 +404,6 @@ static bool expand_if(ec_graph *g, int node)
 
 /* ---- Loop and Scan ------------------------------------------------------- */
 
-static void add_ints_attr(ec_node *n, const char *name, const int64_t *v, int cnt)
-{
-    ec_attr a;
-    memset(&a, 0, sizeof a);
-    a.name = ec_strdup(name);
-    a.type = EC_ATTR_INTS;
-    a.n = cnt;
-    a.ints = ec_alloc(sizeof(int64_t) * (size_t)(cnt + 1));
-    if (cnt) memcpy(a.ints, v, sizeof(int64_t) * (size_t)cnt);
-    n->attrs = ec_realloc(n->attrs, sizeof(ec_attr) * (size_t)(n->nattrs + 1));
-    n->attrs[n->nattrs++] = a;
-}
-
 /* A fresh run-time value of g with the given type. */
 static int typed_value(ec_graph *g, const char *prefix, const char *name, ec_dtype dt, const ec_shape *s)
 {
@@ -593,27 +580,18 @@ static bool *hoist(inliner *in, ec_graph *body, int *map, int iter, int64_t trip
                 nm = ec_fmt("%s/iter%lld/%s", prefix, (long long)t, body->values.a[i].name);
                 us[t] = fresh_value(g, nm, "row");
                 ui[0] = parts[i][t];
-                memset(&ax, 0, sizeof ax);
-                ax.name = ec_strdup("axes");
                 if (g->opset >= 13) {
                     ui[1] = const_value(g, nm, "axes", EC_DT_INT64, 1, &one, &zero, sizeof zero);
                     add_node(in, "Unsqueeze", nm, ui, 2, us[t], NULL);
                 } else {
-                    ax.type = EC_ATTR_INTS;
-                    ax.n = 1;
-                    ax.ints = ec_alloc(sizeof(int64_t));
+                    ax = ec_attr_new_ints("axes", &zero, 1);
                     add_node(in, "Unsqueeze", nm, ui, 1, us[t], &ax);
                 }
             }
             nm = ec_fmt("%s/%s_by_iteration", prefix, body->values.a[i].name);
             table = fresh_value(g, prefix, ec_fmt("%s_by_iteration", body->values.a[i].name));
-            memset(&ax, 0, sizeof ax);
-            ax.name = ec_strdup("axis");
-            ax.type = EC_ATTR_INT;
-            add_node(in, "Concat", nm, us, (int)trips, table, NULL);
-            in->nodes.a[in->nodes.n - 1].nattrs = 1;
-            in->nodes.a[in->nodes.n - 1].attrs = ec_alloc(sizeof(ec_attr));
-            in->nodes.a[in->nodes.n - 1].attrs[0] = ax;
+            ax = ec_attr_new_int("axis", 0);
+            add_node(in, "Concat", nm, us, (int)trips, table, &ax);
             /* in the body: the row of this iteration */
             in->region = region;
             in->branch = branch;
@@ -816,9 +794,9 @@ static bool expand_loop(ec_graph *g, int node, bool scan)
     info[2] = K;
     info[3] = trips;
     info[4] = batch;
-    add_ints_attr(n, "edgec_loop", info, 5);
-    add_ints_attr(n, "edgec_dirs", dirs, S + K);
-    add_ints_attr(n, "edgec_axes", axes, S + K);
+    ec_node_push_attr(n, ec_attr_new_ints("edgec_loop", info, 5));
+    ec_node_push_attr(n, ec_attr_new_ints("edgec_dirs", dirs, S + K));
+    ec_node_push_attr(n, ec_attr_new_ints("edgec_axes", axes, S + K));
     ec_free(in_axes);
     ec_free(axes);
     ec_free(dirs);

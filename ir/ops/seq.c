@@ -150,17 +150,6 @@ static void add_node(node_vec *nv, ec_graph *g, int node, const char *op, const 
     EC_PUSH(*nv, c);
 }
 
-static void add_int_attr(ec_node *c, const char *name, int64_t v)
-{
-    ec_attr *a = ec_alloc(sizeof *a);
-    memset(a, 0, sizeof *a);
-    a->name = ec_strdup(name);
-    a->type = EC_ATTR_INT;
-    a->i = v;
-    c->attrs = a;
-    c->nattrs = 1;
-}
-
 /* A fresh constant int64 tensor of n elements. */
 static int const_i64(ec_graph *g, const char *hint, const int64_t *vals, int n, bool scalar)
 {
@@ -399,7 +388,7 @@ static void concat_from_seq(ec_graph *g, int node)
         }
     }
     add_node(&nv, g, node, "Concat", "concat", ins, len, NODE(g, node)->out, 1);
-    add_int_attr(&nv.a[nv.n - 1], "axis", axis);
+    ec_node_push_attr(&nv.a[nv.n - 1], ec_attr_new_int("axis", axis));
     VAL(g, NODE(g, node)->out[0])->kind = EC_VK_TENSOR;
     replace(g, node, &nv);
 }
