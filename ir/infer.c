@@ -119,18 +119,6 @@ static ec_node cast_node(const ec_node *like, const char *name, int in, int out,
     return c;
 }
 
-/* Insert nodes before index `at`, keeping producers right. */
-static void insert_nodes(ec_graph *g, int at, const ec_node *add, int nadd)
-{
-    int n = g->nodes.n, i, k;
-    for (i = 0; i < nadd; i++) EC_PUSH(g->nodes, add[i]);
-    memmove(g->nodes.a + at + nadd, g->nodes.a + at, sizeof(ec_node) * (size_t)(n - at));
-    memcpy(g->nodes.a + at, add, sizeof(ec_node) * (size_t)nadd);
-    for (i = at; i < g->nodes.n; i++)
-        for (k = 0; k < g->nodes.a[i].nout; k++)
-            if (g->nodes.a[i].out[k] >= 0) g->values.a[g->nodes.a[i].out[k]].producer = i;
-}
-
 /* Casts to float before node i for its half inputs; true if it inserted any
  * (node i then moved). */
 static bool widen_inputs(ec_graph *g, int i)
@@ -152,7 +140,7 @@ static bool widen_inputs(ec_graph *g, int i)
         n->in[k] = w;
     }
     if (!add.n) return false;
-    insert_nodes(g, i, add.a, add.n);
+    ec_splice_nodes(g, i, add.a, add.n);
     ec_free(add.a);
     return true;
 }
@@ -190,7 +178,7 @@ static void narrow_outputs(ec_graph *g, int i)
         EC_PUSH(add, cast_node(n, ec_fmt("out%d_to_%s", k, ec_dtype_name(n->widened_from)), w, v,
                                n->widened_from));
     }
-    if (add.n) insert_nodes(g, i + 1, add.a, add.n);
+    if (add.n) ec_splice_nodes(g, i + 1, add.a, add.n);
     ec_free(add.a);
 }
 

@@ -494,6 +494,24 @@ int ec_add_node(ec_graph *g, const char *op, const char *domain, const char *nam
     return id;
 }
 
+/* Put the nodes add[0..nadd) in front of node `at`, and renumber producers. */
+void ec_splice_nodes(ec_graph *g, int at, const ec_node *add, int nadd)
+{
+    int n = g->nodes.n, i, k;
+    ec_node *a, *tmp;
+    for (i = 0; i < nadd; i++) EC_PUSH(g->nodes, add[i]);
+    a = g->nodes.a;
+    /* rotate [at, n + nadd) right by nadd */
+    tmp = ec_alloc(sizeof(ec_node) * (size_t)(n - at + 1));
+    memcpy(tmp, a + at, sizeof(ec_node) * (size_t)(n - at));
+    memmove(a + at, a + n, sizeof(ec_node) * (size_t)nadd);
+    memcpy(a + at + nadd, tmp, sizeof(ec_node) * (size_t)(n - at));
+    ec_free(tmp);
+    for (i = at; i < g->nodes.n; i++)
+        for (k = 0; k < a[i].nout; k++)
+            if (a[i].out[k] >= 0) g->values.a[a[i].out[k]].producer = i;
+}
+
 void ec_node_add_attr(ec_graph *g, int node, const ec_attr *a)
 {
     ec_node_push_attr(&g->nodes.a[node], *a);

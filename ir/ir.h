@@ -255,6 +255,9 @@ int ec_add_initializer(ec_graph *g, ec_tensor *t);
 /* Append a node; inputs/outputs by name ("" = omitted). Returns node index. */
 int ec_add_node(ec_graph *g, const char *op, const char *domain, const char *name,
                 const char *const *inputs, int nin, const char *const *outputs, int nout);
+/* Put nodes add[0..nadd) in front of node `at` (copied shallowly), renumbering
+ * the producers of the values that the nodes from `at` on compute. */
+void ec_splice_nodes(ec_graph *g, int at, const ec_node *add, int nadd);
 /* Attach an attribute (copied shallowly; caller allocated with ec_alloc). */
 void ec_node_add_attr(ec_graph *g, int node, const ec_attr *a);
 /* The same for a node not (yet) in a graph's node list. */
@@ -392,15 +395,13 @@ bool ec_seq_expand(ec_graph *g, int node);
  * per element (Identity nodes appended); true when nodes were appended. */
 bool ec_seq_expand_outputs(ec_graph *g);
 
-/* ---- ops/rnn.c: sub-graph inlining (If, SequenceMap) ----------------------- */
+/* ---- ops/control.c: sub-graph inlining (If, SequenceMap) ------------------- */
 /* Copy the nodes of sg, a sub-graph of g's node `node`, as new nodes named
  * PREFIX/...: inputs[k] (may be NULL when sg has no inputs) is g's value for
  * sg's input k, outer names resolve in g; out[k] receives g's value for sg's
  * output k. The copies are appended to *nodes (*nnodes of them, ec_alloc'ed). */
 void ec_inline_subgraph(ec_graph *g, int node, ec_graph *sg, const char *prefix, const int *inputs,
                         int *out, ec_node **nodes, int *nnodes);
-/* Put nodes add[0..nadd) in front of node `at`, renumbering producers. */
-void ec_splice_nodes(ec_graph *g, int at, const ec_node *add, int nadd);
 
 /* ---- lower.c: kernel calls -------------------------------------------- */
 typedef enum {

@@ -276,24 +276,6 @@ void ec_inline_subgraph(ec_graph *g, int node, ec_graph *sg, const char *prefix,
     *nnodes = in.nodes.n;
 }
 
-/* Put the nodes add[0..nadd) in front of node `at`, and renumber producers. */
-void ec_splice_nodes(ec_graph *g, int at, const ec_node *add, int nadd)
-{
-    int n = g->nodes.n, i, k;
-    ec_node *a, *tmp;
-    for (i = 0; i < nadd; i++) EC_PUSH(g->nodes, add[i]);
-    a = g->nodes.a;
-    /* rotate [at, n + nadd) right by nadd */
-    tmp = ec_alloc(sizeof(ec_node) * (size_t)(n - at + 1));
-    memcpy(tmp, a + at, sizeof(ec_node) * (size_t)(n - at));
-    memmove(a + at, a + n, sizeof(ec_node) * (size_t)nadd);
-    memcpy(a + at + nadd, tmp, sizeof(ec_node) * (size_t)(n - at));
-    ec_free(tmp);
-    for (i = at; i < g->nodes.n; i++)
-        for (k = 0; k < a[i].nout; k++)
-            if (a[i].out[k] >= 0) g->values.a[a[i].out[k]].producer = i;
-}
-
 static ec_graph *graph_attr(ec_graph *g, int node, const char *name)
 {
     const ec_attr *a = ec_attr_find(NODE(g, node), name);
