@@ -331,6 +331,8 @@ void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s);
 /* ec_set_out for an output whose dim `dim` depends on the data: s holds its
  * upper bound there (see ec_value.data_dep). */
 void ec_set_out_data_dep(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s, int dim);
+/* Input k (`what` names it in messages), which must be present with a known rank. */
+ec_value *ec_need_in(ec_graph *g, int node, int k, const char *what);
 /* Requires input k to be a compile-time constant; fails naming the input otherwise. */
 const ec_value *ec_need_const(ec_graph *g, int node, int k);
 /* Read element i of a constant integer tensor as int64 (any int dtype). */

@@ -63,6 +63,14 @@ void ec_set_out_data_dep(ec_graph *g, int node, int k, ec_dtype dt, const ec_sha
     v->dd_dim = dim;
 }
 
+ec_value *ec_need_in(ec_graph *g, int node, int k, const char *what)
+{
+    ec_value *v = ec_in(g, node, k);
+    if (!v) ec_fail_node(g, node, "missing input %d (%s)", k, what);
+    if (v->shape.rank < 0) ec_fail_node(g, node, "input %d (%s) has unknown rank", k, what);
+    return v;
+}
+
 const ec_value *ec_need_const(ec_graph *g, int node, int k)
 {
     ec_value *v = ec_in(g, node, k);

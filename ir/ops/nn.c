@@ -19,14 +19,6 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static ec_value *need_in(ec_graph *g, int node, int k, const char *what)
-{
-    ec_value *v = ec_in(g, node, k);
-    if (!v) ec_fail_node(g, node, "missing input %d (%s)", k, what);
-    if (v->shape.rank < 0) ec_fail_node(g, node, "input %d (%s) has unknown rank", k, what);
-    return v;
-}
-
 static void need_dtype(ec_graph *g, int node, const ec_value *v, const char *what,
                        const ec_dtype *ok, int nok)
 {
@@ -251,8 +243,8 @@ static void conv_info_make(ec_graph *g, int node, bool transpose, conv_info *ci)
     const ec_node *nd = NODE(g, node);
     int64_t kshape[EC_MAX_RANK];
     int i, rank;
-    ci->x = need_in(g, node, 0, "X");
-    ci->w = need_in(g, node, 1, "W");
+    ci->x = ec_need_in(g, node, 0, "X");
+    ci->w = ec_need_in(g, node, 1, "W");
     ci->b = ec_in(g, node, 2);
     need_dtype(g, node, ci->x, "X", DT_F32, 1);
     same_dtype(g, node, ci->x, ci->w, "W");
@@ -332,7 +324,7 @@ static void lower_convt(ec_graph *g, int node, ec_lowering *L) { lower_conv_any(
 
 static ec_value *pool_input(ec_graph *g, int node, const ec_dtype *ok, int nok)
 {
-    ec_value *x = need_in(g, node, 0, "X");
+    ec_value *x = ec_need_in(g, node, 0, "X");
     need_dtype(g, node, x, "X", ok, nok);
     if (x->shape.rank < 3)
         ec_fail_node(g, node, "X needs rank >= 3 (N, C, spatial...), got %d", x->shape.rank);
@@ -446,7 +438,7 @@ static void maxunpool_shape(ec_graph *g, int node, ec_shape *idx, ec_shape *s)
 {
     const ec_node *n = NODE(g, node);
     ec_value *x = pool_input(g, node, DT_F32, 1);
-    ec_value *ix = need_in(g, node, 1, "I");
+    ec_value *ix = ec_need_in(g, node, 1, "I");
     const int nd = x->shape.rank - 2;
     int64_t k[EC_MAX_RANK], st[EC_MAX_RANK], pads[2 * EC_MAX_RANK];
     int i;
@@ -516,13 +508,13 @@ static void lower_maxunpool(ec_graph *g, int node, ec_lowering *L)
 /* x (N, C, ...) and per-channel parameter inputs [first, last] of shape [C] */
 static ec_value *norm_input(ec_graph *g, int node, int first, int last, int min_rank)
 {
-    ec_value *x = need_in(g, node, 0, "X");
+    ec_value *x = ec_need_in(g, node, 0, "X");
     int k;
     need_dtype(g, node, x, "X", DT_F32, 1);
     if (x->shape.rank < min_rank)
         ec_fail_node(g, node, "X needs rank >= %d, got %d", min_rank, x->shape.rank);
     for (k = first; k <= last; k++) {
-        ec_value *v = need_in(g, node, k, "parameter");
+        ec_value *v = ec_need_in(g, node, k, "parameter");
         same_dtype(g, node, x, v, "parameter");
         if (v->shape.rank != 1 || (x->shape.dim[1] >= 0 && v->shape.dim[0] != x->shape.dim[1]))
             ec_fail_node(g, node, "input %d must have shape [C] = [%lld]", k,
@@ -629,8 +621,8 @@ static int64_t ln_param(ec_graph *g, int node, const ln_info *li, const ec_value
 
 static void ln_info_make(ec_graph *g, int node, ln_info *li)
 {
-    li->x = need_in(g, node, 0, "X");
-    li->scale = need_in(g, node, 1, "Scale");
+    li->x = ec_need_in(g, node, 0, "X");
+    li->scale = ec_need_in(g, node, 1, "Scale");
     li->bias = ec_in(g, node, 2);
     need_dtype(g, node, li->x, "X", DT_F32, 1);
     if (li->x->shape.rank < 1) ec_fail_node(g, node, "X must have rank >= 1");
@@ -721,7 +713,7 @@ static void mvn_axes(ec_graph *g, int node, const ec_value *x, int64_t *red)
 
 static void infer_mvn(ec_graph *g, int node)
 {
-    ec_value *x = need_in(g, node, 0, "X");
+    ec_value *x = ec_need_in(g, node, 0, "X");
     int64_t red[EC_MAX_RANK];
     need_dtype(g, node, x, "X", DT_F32, 1);
     mvn_axes(g, node, x, red);
@@ -730,7 +722,7 @@ static void infer_mvn(ec_graph *g, int node)
 
 static void lower_mvn(ec_graph *g, int node, ec_lowering *L)
 {
-    ec_value *x = need_in(g, node, 0, "X");
+    ec_value *x = ec_need_in(g, node, 0, "X");
     int64_t p[2 * EC_MAX_RANK];
     int i, r = x->shape.rank;
     ec_call *c;
@@ -758,8 +750,8 @@ static void mm_info_make(ec_graph *g, int node, mm_info *mi)
     const ec_shape *as, *bs;
     ec_shape ab, bb, ob;
     int ra, rb, i;
-    mi->a = need_in(g, node, 0, "A");
-    mi->b = need_in(g, node, 1, "B");
+    mi->a = ec_need_in(g, node, 0, "A");
+    mi->b = ec_need_in(g, node, 1, "B");
     need_dtype(g, node, mi->a, "A", DT_F32_F64, 2);
     same_dtype(g, node, mi->a, mi->b, "B");
     as = &mi->a->shape;
@@ -873,8 +865,8 @@ static void gemm_info_make(ec_graph *g, int node, gemm_info *gi)
 {
     const ec_node *n = NODE(g, node);
     int64_t kb;
-    gi->a = need_in(g, node, 0, "A");
-    gi->b = need_in(g, node, 1, "B");
+    gi->a = ec_need_in(g, node, 0, "A");
+    gi->b = ec_need_in(g, node, 1, "B");
     gi->c = ec_in(g, node, 2);
     need_dtype(g, node, gi->a, "A", DT_F32_F64, 2);
     same_dtype(g, node, gi->a, gi->b, "B");
@@ -1022,7 +1014,7 @@ static void ein_make(ec_graph *g, int node, ein_info *ei)
 
     p = eq->s;
     for (k = 0; k < ei->nops; k++) {
-        ec_value *v = need_in(g, node, k, "operand");
+        ec_value *v = ec_need_in(g, node, k, "operand");
         int ne = 0, d;
         need_dtype(g, node, v, "operand", DT_F32_F64, 2);
         if (k > 0) {

@@ -27,14 +27,6 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static ec_value *need_in(ec_graph *g, int node, int k, const char *what)
-{
-    ec_value *v = ec_in(g, node, k);
-    if (!v) ec_fail_node(g, node, "missing input %d (%s)", k, what);
-    if (v->shape.rank < 0) ec_fail_node(g, node, "input %d (%s) has unknown rank", k, what);
-    return v;
-}
-
 static ec_value *opt_in(ec_graph *g, int node, int k, const char *what)
 {
     ec_value *v = ec_in(g, node, k);
@@ -120,8 +112,8 @@ static void qinfo_make(ec_graph *g, int node, bool quantize, qinfo *q)
     const ec_node *n = NODE(g, node);
     int64_t ns, i;
     int axis;
-    q->x = need_in(g, node, 0, "x");
-    q->scale = need_in(g, node, 1, quantize ? "y_scale" : "x_scale");
+    q->x = ec_need_in(g, node, 0, "x");
+    q->scale = ec_need_in(g, node, 1, quantize ? "y_scale" : "x_scale");
     q->zp = opt_in(g, node, 2, quantize ? "y_zero_point" : "x_zero_point");
     if (ec_attr_int(n, "block_size", 0) != 0)
         ec_fail_node(g, node, "blocked quantization (block_size) is not supported");
@@ -208,7 +200,7 @@ static void lower_dequantize(ec_graph *g, int node, ec_lowering *L) { lower_qdq(
 
 static void infer_dynquant(ec_graph *g, int node)
 {
-    ec_value *x = need_in(g, node, 0, "x");
+    ec_value *x = ec_need_in(g, node, 0, "x");
     ec_shape scalar = ec_shape_make(0, NULL);
     need_type(g, node, x, EC_DT_FLOAT, "x");
     ec_set_out(g, node, 0, EC_DT_UINT8, &x->shape);
@@ -218,7 +210,7 @@ static void infer_dynquant(ec_graph *g, int node)
 
 static void lower_dynquant(ec_graph *g, int node, ec_lowering *L)
 {
-    ec_value *x = need_in(g, node, 0, "x");
+    ec_value *x = ec_need_in(g, node, 0, "x");
     ec_call *c;
     c = ec_emit(L, "ec_dynamic_quantize_linear_u8");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
@@ -246,8 +238,8 @@ static void mm_info_make(ec_graph *g, int node, int ka, int kb, mm_info *mi)
     const ec_shape *as, *bs;
     ec_shape ab, bb, ob;
     int ra, rb, i;
-    mi->a = need_in(g, node, ka, "A");
-    mi->b = need_in(g, node, kb, "B");
+    mi->a = ec_need_in(g, node, ka, "A");
+    mi->b = ec_need_in(g, node, kb, "B");
     need_q8(g, node, mi->a, "A");
     need_q8(g, node, mi->b, "B");
     as = &mi->a->shape;
@@ -387,9 +379,9 @@ static bool const_multipliers(ec_graph *g, int node, int sx, int sw, int sy, int
 /* QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp) */
 static void qmm_check(ec_graph *g, int node, mm_info *mi, int64_t *bn)
 {
-    ec_value *as = need_in(g, node, 1, "a_scale"), *az = need_in(g, node, 2, "a_zero_point");
-    ec_value *bs = need_in(g, node, 4, "b_scale"), *bz = need_in(g, node, 5, "b_zero_point");
-    ec_value *ys = need_in(g, node, 6, "y_scale"), *yz = need_in(g, node, 7, "y_zero_point");
+    ec_value *as = ec_need_in(g, node, 1, "a_scale"), *az = ec_need_in(g, node, 2, "a_zero_point");
+    ec_value *bs = ec_need_in(g, node, 4, "b_scale"), *bz = ec_need_in(g, node, 5, "b_zero_point");
+    ec_value *ys = ec_need_in(g, node, 6, "y_scale"), *yz = ec_need_in(g, node, 7, "y_zero_point");
     mm_info_make(g, node, 0, 3, mi);
     need_type(g, node, as, EC_DT_FLOAT, "a_scale");
     need_type(g, node, bs, EC_DT_FLOAT, "b_scale");
@@ -467,8 +459,8 @@ static void conv_info_make(ec_graph *g, int node, int kx, int kw, conv_info *ci)
     const ec_node *n = NODE(g, node);
     int64_t kshape[EC_MAX_RANK];
     int i, rank;
-    ci->x = need_in(g, node, kx, "x");
-    ci->w = need_in(g, node, kw, "w");
+    ci->x = ec_need_in(g, node, kx, "x");
+    ci->w = ec_need_in(g, node, kw, "w");
     need_q8(g, node, ci->x, "x");
     need_q8(g, node, ci->w, "w");
     rank = ci->x->shape.rank;
@@ -547,9 +539,9 @@ static void lower_conv_integer(ec_graph *g, int node, ec_lowering *L)
 /* QLinearConv(x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B?) */
 static void qconv_check(ec_graph *g, int node, conv_info *ci, int64_t *wn)
 {
-    ec_value *xs = need_in(g, node, 1, "x_scale"), *xz = need_in(g, node, 2, "x_zero_point");
-    ec_value *ws = need_in(g, node, 4, "w_scale"), *wz = need_in(g, node, 5, "w_zero_point");
-    ec_value *ys = need_in(g, node, 6, "y_scale"), *yz = need_in(g, node, 7, "y_zero_point");
+    ec_value *xs = ec_need_in(g, node, 1, "x_scale"), *xz = ec_need_in(g, node, 2, "x_zero_point");
+    ec_value *ws = ec_need_in(g, node, 4, "w_scale"), *wz = ec_need_in(g, node, 5, "w_zero_point");
+    ec_value *ys = ec_need_in(g, node, 6, "y_scale"), *yz = ec_need_in(g, node, 7, "y_zero_point");
     ec_value *b = opt_in(g, node, 8, "B");
     conv_info_make(g, node, 0, 3, ci);
     need_type(g, node, xs, EC_DT_FLOAT, "x_scale");

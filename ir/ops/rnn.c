@@ -14,18 +14,6 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
-/* Fail unless v's shape is static with fewer than 2^31 elements (kernels
- * index with int32). */
-static void check_numel(ec_graph *g, int node, const ec_value *v)
-{
-    int64_t n;
-    if (!ec_shape_is_static(&v->shape))
-        ec_fail_node(g, node, "tensor '%s' needs a static shape", v->name);
-    n = ec_shape_numel(&v->shape);
-    if (n > INT32_MAX)
-        ec_fail_node(g, node, "tensor '%s' is too large (%lld elements)", v->name, (long long)n);
-}
-
 /* Input k, if present, must be float with exactly the given dims. */
 static ec_value *shaped_in(ec_graph *g, int node, int k, const char *what, int rank,
                            const int64_t *dims)
@@ -153,7 +141,7 @@ static void rnn_make(ec_graph *g, int node, int kind, rnn_info *ri)
                          ec_dtype_name(v->dtype));
         if (v->shape.rank != 3)
             ec_fail_node(g, node, "%s must have rank 3, got %d", names[k], v->shape.rank);
-        check_numel(g, node, v);
+        (void)ec_static_numel(g, node, v);
     }
     x = ec_in(g, node, 0);
     w = ec_in(g, node, 1);
@@ -251,7 +239,8 @@ static void lower_rnn_kind(ec_graph *g, int node, ec_lowering *L, int kind)
     int d, k;
     rnn_make(g, node, kind, &ri);
     for (k = 0; k < NODE(g, node)->nout; k++)
-        if (ec_out_id(g, node, k) >= 0) check_numel(g, node, &g->values.a[ec_out_id(g, node, k)]);
+        if (ec_out_id(g, node, k) >= 0)
+            (void)ec_static_numel(g, node, &g->values.a[ec_out_id(g, node, k)]);
     for (d = 0; d < ri.D; d++) {
         ec_call *c = ec_emit(L, kernels[kind]);
         arg_opt_out(c, "y", ec_out_id(g, node, 0));

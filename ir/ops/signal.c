@@ -21,14 +21,6 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static ec_value *need_in(ec_graph *g, int node, int k, const char *what)
-{
-    ec_value *v = ec_in(g, node, k);
-    if (!v) ec_fail_node(g, node, "missing input %d (%s)", k, what);
-    if (v->shape.rank < 0) ec_fail_node(g, node, "input %d (%s) has unknown rank", k, what);
-    return v;
-}
-
 static void need_float(ec_graph *g, int node, const ec_value *v, const char *what, bool f64_ok)
 {
     if (v->dtype == EC_DT_FLOAT || (f64_ok && v->dtype == EC_DT_DOUBLE)) return;
@@ -128,7 +120,7 @@ typedef struct dft_info {
 static void dft_make(ec_graph *g, int node, dft_info *d)
 {
     const ec_node *nd = NODE(g, node);
-    const int rank = (d->x = need_in(g, node, 0, "input"))->shape.rank;
+    const int rank = (d->x = ec_need_in(g, node, 0, "input"))->shape.rank;
     const bool onesided = ec_attr_int(nd, "onesided", 0) != 0;
     int64_t axis;
     int i;
@@ -207,7 +199,7 @@ static void stft_make(ec_graph *g, int node, stft_info *s)
 {
     const ec_node *nd = NODE(g, node);
     const bool onesided = ec_attr_int(nd, "onesided", 1) != 0;
-    s->x = need_in(g, node, 0, "signal");
+    s->x = ec_need_in(g, node, 0, "signal");
     need_float(g, node, s->x, "signal", false);
     if (s->x->shape.rank != 3)
         ec_fail_node(g, node, "signal needs shape [batch, length, 1 or 2], got rank %d",
@@ -363,8 +355,8 @@ static void gs_make(ec_graph *g, int node, gs_info *s)
     const char *mode = ec_attr_string(nd, "mode", "bilinear");
     const char *pad = ec_attr_string(nd, "padding_mode", "zeros");
     int i;
-    s->x = need_in(g, node, 0, "X");
-    s->grid = need_in(g, node, 1, "grid");
+    s->x = ec_need_in(g, node, 0, "X");
+    s->grid = ec_need_in(g, node, 1, "grid");
     need_float(g, node, s->x, "X", false);
     need_float(g, node, s->grid, "grid", false);
     if (s->x->shape.rank != 4)
@@ -436,9 +428,9 @@ static void roi_make(ec_graph *g, int node, roi_info *r)
     const char *ctm = ec_attr_string(nd, "coordinate_transformation_mode",
                                      g->opset >= 16 ? "half_pixel" : "output_half_pixel");
     int64_t d[4];
-    r->x = need_in(g, node, 0, "X");
-    r->rois = need_in(g, node, 1, "rois");
-    r->bidx = need_in(g, node, 2, "batch_indices");
+    r->x = ec_need_in(g, node, 0, "X");
+    r->rois = ec_need_in(g, node, 1, "rois");
+    r->bidx = ec_need_in(g, node, 2, "batch_indices");
     need_float(g, node, r->x, "X", false);
     need_float(g, node, r->rois, "rois", false);
     if (r->bidx->dtype != EC_DT_INT64)
@@ -504,7 +496,7 @@ static void lower_roi_align(ec_graph *g, int node, ec_lowering *L)
 
 static ec_value *det_make(ec_graph *g, int node, ec_shape *out)
 {
-    ec_value *x = need_in(g, node, 0, "X");
+    ec_value *x = ec_need_in(g, node, 0, "X");
     const int rank = x->shape.rank;
     int i;
     need_float(g, node, x, "X", true);
@@ -543,7 +535,7 @@ static void lower_det(ec_graph *g, int node, ec_lowering *L)
 
 static ec_value *lpn_make(ec_graph *g, int node, int *axis, int64_t *p)
 {
-    ec_value *x = need_in(g, node, 0, "input");
+    ec_value *x = ec_need_in(g, node, 0, "input");
     need_float(g, node, x, "input", false);
     *axis = ec_axis(g, node, ec_attr_int(NODE(g, node), "axis", -1), x->shape.rank);
     *p = ec_attr_int(NODE(g, node), "p", 2);
