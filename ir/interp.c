@@ -202,21 +202,23 @@ bool ec_interp_region(ec_graph *g, int ctl)
     return true;
 }
 
-void **ec_interp_graph(ec_graph *g, void *const *inputs)
+/* The storage of each value for a whole-graph run: constants and the
+ * caller's inputs, NULL for the rest. */
+static void **graph_bufs(const ec_graph *g, void *const *inputs)
 {
-    ec_program p;
     void **buf = ec_alloc(sizeof(void *) * (size_t)(g->values.n + 1));
-    bool *owned = ec_alloc(sizeof(bool) * (size_t)(g->values.n + 1));
-    void **outs = ec_alloc(sizeof(void *) * (size_t)(g->outputs.n + 1));
-    int32_t it[EC_MAX_RANK * 8 + 1];
     int i;
     for (i = 0; i < g->values.n; i++)
         if (g->values.a[i].data) buf[i] = g->values.a[i].data;
     for (i = 0; i < g->inputs.n; i++) buf[g->inputs.a[i]] = inputs[i];
-    ec_lower_graph(g, &p);
-    alloc_bufs(g, &p, buf, owned);
-    memset(it, 0, sizeof it);
-    run_steps(g, &p, 0, p.steps.n, buf, it);
+    return buf;
+}
+
+/* Copies of the graph outputs after a run; frees buf and what it owns. */
+static void **graph_outputs(const ec_graph *g, void **buf, bool *owned)
+{
+    void **outs = ec_alloc(sizeof(void *) * (size_t)(g->outputs.n + 1));
+    int i;
     for (i = 0; i < g->outputs.n; i++) {
         const ec_value *v = &g->values.a[g->outputs.a[i]];
         size_t nb = value_bytes(v);
@@ -227,6 +229,20 @@ void **ec_interp_graph(ec_graph *g, void *const *inputs)
         if (owned[i]) ec_free(buf[i]);
     ec_free(owned);
     ec_free(buf);
+    return outs;
+}
+
+void **ec_interp_graph(ec_graph *g, void *const *inputs)
+{
+    ec_program p;
+    void **buf = graph_bufs(g, inputs), **outs;
+    bool *owned = ec_alloc(sizeof(bool) * (size_t)(g->values.n + 1));
+    int32_t it[EC_MAX_RANK * 8 + 1];
+    ec_lower_graph(g, &p);
+    alloc_bufs(g, &p, buf, owned);
+    memset(it, 0, sizeof it);
+    run_steps(g, &p, 0, p.steps.n, buf, it);
+    outs = graph_outputs(g, buf, owned);
     ec_program_free(&p);
     return outs;
 }
@@ -235,13 +251,9 @@ void **ec_interp_graph(ec_graph *g, void *const *inputs)
  * observed: a model with If/Loop/Scan on run-time values cannot be calibrated. */
 void **ec_interp_graph_observe(ec_graph *g, void *const *inputs, ec_interp_observer cb, void *ctx)
 {
-    void **buf = ec_alloc(sizeof(void *) * (size_t)(g->values.n + 1));
+    void **buf = graph_bufs(g, inputs);
     bool *owned = ec_alloc(sizeof(bool) * (size_t)(g->values.n + 1));
-    void **outs = ec_alloc(sizeof(void *) * (size_t)(g->outputs.n + 1));
     int i, k;
-    for (i = 0; i < g->values.n; i++)
-        if (g->values.a[i].data) buf[i] = g->values.a[i].data;
-    for (i = 0; i < g->inputs.n; i++) buf[g->inputs.a[i]] = inputs[i];
     for (i = 0; i < g->nodes.n; i++) {
         ec_node *n = &g->nodes.a[i];
         ec_lowering L;
@@ -259,15 +271,5 @@ void **ec_interp_graph_observe(ec_graph *g, void *const *inputs, ec_interp_obser
             for (k = 0; k < n->nout; k++)
                 if (n->out[k] >= 0) cb(ctx, g, n->out[k], buf[n->out[k]]);
     }
-    for (i = 0; i < g->outputs.n; i++) {
-        const ec_value *v = &g->values.a[g->outputs.a[i]];
-        size_t nb = value_bytes(v);
-        outs[i] = ec_alloc(nb + 1);
-        if (buf[g->outputs.a[i]]) memcpy(outs[i], buf[g->outputs.a[i]], nb);
-    }
-    for (i = 0; i < g->values.n; i++)
-        if (owned[i]) ec_free(buf[i]);
-    ec_free(owned);
-    ec_free(buf);
-    return outs;
+    return graph_outputs(g, buf, owned);
 }
