@@ -333,6 +333,9 @@ void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s);
 void ec_set_out_data_dep(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s, int dim);
 /* Input k (`what` names it in messages), which must be present with a known rank. */
 ec_value *ec_need_in(ec_graph *g, int node, int k, const char *what);
+/* Is v (may be NULL) a tensor of one element, any rank, with a static shape and
+ * type dt (EC_DT_UNDEFINED: any type)? */
+bool ec_is_one(const ec_value *v, ec_dtype dt);
 /* Requires input k to be a compile-time constant; fails naming the input otherwise. */
 const ec_value *ec_need_const(ec_graph *g, int node, int k);
 /* Read element i of a constant integer tensor as int64 (any int dtype). */

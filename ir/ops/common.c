@@ -71,6 +71,12 @@ ec_value *ec_need_in(ec_graph *g, int node, int k, const char *what)
     return v;
 }
 
+bool ec_is_one(const ec_value *v, ec_dtype dt)
+{
+    return v && (dt == EC_DT_UNDEFINED || v->dtype == dt) && ec_shape_is_static(&v->shape) &&
+           ec_shape_numel(&v->shape) == 1;
+}
+
 const ec_value *ec_need_const(ec_graph *g, int node, int k)
 {
     ec_value *v = ec_in(g, node, k);

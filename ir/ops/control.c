@@ -301,7 +301,7 @@ static const ec_value *if_cond(ec_graph *g, int node)
     if (!c) ec_fail_node(g, node, "missing input 0 (cond)");
     if (c->dtype != EC_DT_BOOL)
         ec_fail_node(g, node, "cond has type %s, expected bool", ec_dtype_name(c->dtype));
-    if (c->shape.rank < 0 || !ec_shape_is_static(&c->shape) || ec_shape_numel(&c->shape) != 1)
+    if (!ec_is_one(c, EC_DT_UNDEFINED))
         ec_fail_node(g, node, "cond must have exactly one element");
     return c;
 }
@@ -401,7 +401,7 @@ static const ec_value *scalar_in(ec_graph *g, int node, int k, const char *what,
     if (!v) return NULL;
     if (v->dtype != dt)
         ec_fail_node(g, node, "%s has type %s, expected %s", what, ec_dtype_name(v->dtype), ec_dtype_name(dt));
-    if (!ec_shape_is_static(&v->shape) || ec_shape_numel(&v->shape) != 1)
+    if (!ec_is_one(v, EC_DT_UNDEFINED))
         ec_fail_node(g, node, "%s must have exactly one element", what);
     return v;
 }

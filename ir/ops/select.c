@@ -117,11 +117,11 @@ static void nms_make(ec_graph *g, int node, nms_info *m)
         ec_fail_node(g, node, "boxes must be [batches, boxes, 4]");
     if (s->shape.rank != 3 || s->shape.dim[0] != b->shape.dim[0] || s->shape.dim[2] != b->shape.dim[1])
         ec_fail_node(g, node, "scores must be [batches, classes, boxes] with the boxes' batches and boxes");
-    if (mx && (mx->dtype != EC_DT_INT64 || !ec_shape_is_static(&mx->shape) || ec_shape_numel(&mx->shape) != 1))
+    if (mx && !ec_is_one(mx, EC_DT_INT64))
         ec_fail_node(g, node, "max_output_boxes_per_class must be one int64");
-    if (iou && (iou->dtype != EC_DT_FLOAT || !ec_shape_is_static(&iou->shape) || ec_shape_numel(&iou->shape) != 1))
+    if (iou && !ec_is_one(iou, EC_DT_FLOAT))
         ec_fail_node(g, node, "iou_threshold must be one float");
-    if (st && (st->dtype != EC_DT_FLOAT || !ec_shape_is_static(&st->shape) || ec_shape_numel(&st->shape) != 1))
+    if (st && !ec_is_one(st, EC_DT_FLOAT))
         ec_fail_node(g, node, "score_threshold must be one float");
     m->batches = b->shape.dim[0];
     m->n = b->shape.dim[1];

@@ -37,9 +37,9 @@ static opt_info opt_make(ec_graph *g, int node)
     if (nd->nout != o.n * (o.groups - 1))
         ec_fail_node(g, node, "expected %d outputs for %d optimized tensors, got %d",
                      o.n * (o.groups - 1), o.n, nd->nout);
-    if (!r || r->dtype != EC_DT_FLOAT || !ec_shape_is_static(&r->shape) || ec_shape_numel(&r->shape) != 1)
+    if (!ec_is_one(r, EC_DT_FLOAT))
         ec_fail_node(g, node, "input 0 (R) must be one float");
-    if (!t || t->dtype != EC_DT_INT64 || !ec_shape_is_static(&t->shape) || ec_shape_numel(&t->shape) != 1)
+    if (!ec_is_one(t, EC_DT_INT64))
         ec_fail_node(g, node, "input 1 (T) must be one int64");
     for (i = 0; i < o.n; i++) {
         const ec_value *x = ec_in(g, node, 2 + i);
