@@ -179,6 +179,18 @@ static bool lower_empty(ec_graph *g, int node, ec_lowering *L)
     return out_empty(g, node, 0);
 }
 
+/* Does output 0 have a dim that varies at run time (--dim DIM=MIN..MAX)? Such an output may be
+ * empty at one value of the dim and not at another, so a lowering that must give the same calls
+ * at every value cannot leave its kernel out for the empty case (lower_empty). */
+static bool out_runtime(ec_graph *g, int node)
+{
+    int d, y = ec_out_id(g, node, 0);
+    if (!g->runtime_dims || y < 0) return false;
+    for (d = 0; d < g->values.a[y].shape.rank; d++)
+        if (ec_dim_is_runtime(g, y, d)) return true;
+    return false;
+}
+
 /* ec_gather_map call; tab has sum(ydims) entries. fill_v: value id or -1. */
 static void emit_map(ec_lowering *L, int y, int x, int fill_v, int64_t es, int rank,
                      const int64_t *ydims, const int64_t *tab, const int64_t fill[2])
@@ -741,7 +753,8 @@ static void lower_gather(ec_graph *g, int node, ec_lowering *L)
     ec_value *x = ec_in(g, node, 0), *idx = ec_in(g, node, 1);
     int r = x->shape.rank, axis = ec_axis(g, node, ec_attr_int(nd(g, node), "axis", 0), r);
     ec_call *c;
-    if (lower_empty(g, node, L)) return;
+    /* ec_gather copies nothing when the output is empty (past_k[i] with past=0) */
+    if (!out_runtime(g, node) && lower_empty(g, node, L)) return;
     c = ec_emit(L, "ec_gather");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "x", ec_in_id(g, node, 0));

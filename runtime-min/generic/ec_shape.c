@@ -125,6 +125,7 @@ void ec_gather(void *y, const void *x, const void *idx, int32_t elem_size, int32
     const unsigned char *xp = (const unsigned char *)x;
     int64_t blk = (int64_t)inner * elem_size;
     int32_t o, j;
+    if (blk <= 0) return; /* an empty output; x may be an empty caller buffer */
     for (o = 0; o < outer; o++) {
         for (j = 0; j < nidx; j++) {
             int64_t v = wrap_index(read_index(idx, idx_dt, j), axis_dim);
