@@ -5,6 +5,8 @@
 #                and samples/cnn on its held-out set (samples/cnn/Makefile)
 #   check-sample (part of make test) the same end-to-end run with gcc and with clang
 #   check-readme (part of make test) README.md quotes `edgec --help` as it is
+#   check-tinylm-quant (part of make test) samples/tinylm built with --quantize w8 and w4:
+#                logits and held-out perplexity within the variant's tolerances
 #   check-tinylm (part of make test) samples/tinylm: the full model's logits on one held-out
 #                window and (once edgec has run-time dims) 87 decode steps against PyTorch's,
 #                under AddressSanitizer + UBSan
@@ -48,3 +50,11 @@ check-tinylm: $(B)/edgec
 	@$(MAKE) --no-print-directory -C samples/tinylm check-quick B=$(abspath $(B))
 .PHONY: check-tinylm
 test: check-tinylm
+
+# samples/tinylm with weight-only quantization (--quantize w8, w4): logits and the held-out
+# perplexity against PyTorch's float model, within the variant's tolerances (its Makefile)
+check-tinylm-quant: $(B)/edgec
+	@set -e; for q in w8 w4; do \
+	  $(MAKE) --no-print-directory -C samples/tinylm check QUANT=$$q B=$(abspath $(B)); done
+.PHONY: check-tinylm-quant
+test: check-tinylm-quant
