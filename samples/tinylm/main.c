@@ -17,9 +17,7 @@
  * check fails or the generated code returns non-zero, 2 on bad usage or unreadable files.
  *
  * Without TINYLM_STEP (the decode step not compiled in), generate and check-decode are absent.
- * The decode step's past length is a run-time argument of step_run (edgec --dim past=MIN..MAX).
- * When that range starts at 1 (STEP_PAST_MIN), position 0 runs step0_run, the same model
- * compiled with --dim past=0.
+ * The decode step's past length is a run-time argument of step_run (edgec --dim past=0..127).
  */
 #include <math.h>
 #include <stdint.h>
@@ -30,10 +28,8 @@
 #include "tinylm.h"
 #ifdef TINYLM_STEP
 #include "step.h"
-#if STEP_PAST_MIN > 1
-#error "the decode step must take every past length from 1"
-#elif STEP_PAST_MIN == 1
-#include "step0.h"
+#if STEP_PAST_MIN != 0
+#error "the decode step must take every past length from 0 (edgec --dim past=0..127)"
 #endif
 #endif
 
@@ -49,9 +45,7 @@
 /* The arena: the largest of the models' arenas, 64-byte aligned (C99 has no _Alignas, so
  * over-allocate by 64 bytes and round the start up). */
 #define MAX_(a, b) ((a) > (b) ? (a) : (b))
-#if defined TINYLM_STEP && STEP_PAST_MIN == 1
-#define ARENA_BYTES MAX_(TINYLM_ARENA_BYTES, MAX_(STEP_ARENA_BYTES, STEP0_ARENA_BYTES))
-#elif defined TINYLM_STEP
+#if defined TINYLM_STEP
 #define ARENA_BYTES MAX_(TINYLM_ARENA_BYTES, STEP_ARENA_BYTES)
 #else
 #define ARENA_BYTES TINYLM_ARENA_BYTES
@@ -227,11 +221,6 @@ static int step(int token, int pos, float *logits)
 {
     int64_t t = token, p = pos;
     int cur = pos % 2;
-#if STEP_PAST_MIN == 1
-    if (pos == 0)
-        return step0_run(aligned_arena(), &t, &p, cache_k[cur], cache_v[cur], logits,
-                         cache_k[1 - cur], cache_v[1 - cur]);
-#endif
     return step_run(aligned_arena(), &t, &p, cache_k[cur], cache_v[cur], logits,
                     cache_k[1 - cur], cache_v[1 - cur], (int64_t)pos);
 }
