@@ -623,6 +623,7 @@ static ec_graph *load_graph_at(const ec_options *o, const char *const *names, co
     maybe_emit(g, "infer");
     ec_eliminate_dead(g);
     ec_qdq_import(g);
+    ec_dedupe_constants(g);
     maybe_emit(g, "dce");
     return g;
 }

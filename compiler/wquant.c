@@ -13,7 +13,9 @@
  *
  * all in float32 arithmetic, so an independent implementation (numpy in
  * tests/wquant/) finds the same bytes. The node becomes BlockQuantGemm or
- * BlockQuantGather (ir/ops/blockq.c); activations stay float.
+ * BlockQuantGather (ir/ops/blockq.c); activations stay float. A large float
+ * constant that only elementwise ops read is packed along its last axis and
+ * expanded into the arena by a BlockDequantize node (expand_constants).
  *
  * Left float, with the reason in the report: tensors of fewer than
  * EC_WQ_MIN_WEIGHTS weights, non-finite weights, a scale beyond float16,
@@ -125,13 +127,122 @@ static bool float_const(const ec_graph *g, int v)
            ec_shape_is_static(&g->values.a[v].shape);
 }
 
+/* Ops that may read a float constant expanded at run time (BlockDequantize). */
+static bool reads_expanded(const ec_node *n)
+{
+    static const char *const ops[] = { "Add", "Sub", "Mul", "Div", "Where", "Max", "Min", "Sum", "Mean",
+                                       "Concat", NULL };
+    int k;
+    if (n->dead || (n->domain && n->domain[0] && strcmp(n->domain, "ai.onnx") != 0)) return false;
+    for (k = 0; ops[k]; k++)
+        if (!strcmp(n->op, ops[k])) return true;
+    return false;
+}
+
+/* Node nd at index at; the nodes from at on move up by one. */
+static void insert_node(ec_graph *g, int at, const ec_node *nd)
+{
+    int i, k;
+    EC_PUSH(g->nodes, *nd);
+    memmove(g->nodes.a + at + 1, g->nodes.a + at, sizeof(ec_node) * (size_t)(g->nodes.n - 1 - at));
+    g->nodes.a[at] = *nd;
+    for (i = at; i < g->nodes.n; i++)
+        for (k = 0; k < g->nodes.a[i].nout; k++)
+            if (g->nodes.a[i].out[k] >= 0) g->values.a[g->nodes.a[i].out[k]].producer = i;
+}
+
+typedef struct expanded {
+    int out;                        /* the BlockDequantize node's output */
+    ec_wq_tensor t;
+} expanded;
+typedef EC_VEC(expanded) expanded_vec;
+
+/* Float constants of at least EC_WQ_MIN_WEIGHTS weights that elementwise ops
+ * and Concat read (a position embedding the exporter folded into a constant
+ * that is added to the token embeddings): packed in blocks along the last
+ * axis, and a BlockDequantize node before the first reader expands them into
+ * the arena. */
+static void expand_constants(ec_graph *g, int bits, int block, blob_cache *cache, expanded_vec *ex)
+{
+    int nv = g->values.n, v, i, k;
+    bool *out = ec_alloc(sizeof(bool) * (size_t)(nv + 1));
+    for (i = 0; i < g->outputs.n; i++) out[g->outputs.a[i]] = true;
+    for (v = 0; v < nv; v++) {
+        const ec_value *w = &g->values.a[v];
+        int first = -1, y;
+        expanded e;
+        ec_node nd;
+        if (out[v] || !float_const(g, v) || w->shape.rank < 1 || ec_shape_numel(&w->shape) < EC_WQ_MIN_WEIGHTS)
+            continue;
+        for (i = 0; i < g->nodes.n && first < 0; i++)
+            for (k = 0; k < g->nodes.a[i].nin; k++)
+                if (g->nodes.a[i].in[k] == v && reads_expanded(&g->nodes.a[i])) first = i;
+        if (first < 0) continue;
+        memset(&e, 0, sizeof e);
+        e.t.source = v;
+        e.t.blob = -1;
+        e.t.cols = w->shape.dim[w->shape.rank - 1];
+        e.t.rows = ec_shape_numel(&w->shape) / e.t.cols;
+        e.t.why = why_not(w->data, e.t.rows * e.t.cols, bits);
+        if (e.t.why) {
+            e.t.node = first;
+            e.out = -1;
+            EC_PUSH(*ex, e);
+            continue;
+        }
+        e.t.blob = make_blob(g, cache, v, e.t.rows, e.t.cols, e.t.cols, 1, bits, block);
+        {
+            char *hint = ec_fmt("%s.expanded", g->values.a[v].name);
+            y = ec_value_new(g, hint);
+            ec_free(hint);
+        }
+        memset(&nd, 0, sizeof nd);
+        nd.name = ec_fmt("%s/BlockDequantize", g->nodes.a[first].name ? g->nodes.a[first].name : "");
+        nd.op = ec_strdup("BlockDequantize");
+        nd.domain = ec_strdup("edgec");
+        nd.nin = 1;
+        nd.in = ec_alloc(sizeof(int));
+        nd.in[0] = e.t.blob;
+        nd.nout = 1;
+        nd.out = ec_alloc(sizeof(int));
+        nd.out[0] = y;
+        nd.attrs = ec_alloc(sizeof(ec_attr) * 5);
+        nd.attrs[nd.nattrs++] = int_attr("bits", bits);
+        nd.attrs[nd.nattrs++] = int_attr("block", block);
+        nd.attrs[nd.nattrs++] = int_attr("R", e.t.rows);
+        nd.attrs[nd.nattrs++] = int_attr("K", e.t.cols);
+        {
+            ec_attr *a = &nd.attrs[nd.nattrs++];
+            memset(a, 0, sizeof *a);
+            a->name = ec_strdup("shape");
+            a->type = EC_ATTR_INTS;
+            a->n = w->shape.rank;
+            a->ints = ec_alloc(sizeof(int64_t) * (size_t)a->n);
+            memcpy(a->ints, w->shape.dim, sizeof(int64_t) * (size_t)a->n);
+        }
+        insert_node(g, first, &nd);
+        for (i = 0; i < ex->n; i++)
+            if (ex->a[i].out < 0 && ex->a[i].t.node >= first) ex->a[i].t.node++;
+        for (i = first + 1; i < g->nodes.n; i++)
+            if (reads_expanded(&g->nodes.a[i]))
+                for (k = 0; k < g->nodes.a[i].nin; k++)
+                    if (g->nodes.a[i].in[k] == v) g->nodes.a[i].in[k] = y;
+        ec_op_find(nd.op, nd.domain)->infer(g, first);
+        e.out = y;
+        EC_PUSH(*ex, e);
+    }
+    ec_free(out);
+}
+
 void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
 {
     blob_cache cache = { 0 };
-    int i;
+    expanded_vec ex = { 0 };
+    int i, j;
     memset(info, 0, sizeof *info);
     info->bits = bits;
     info->block = block;
+    expand_constants(g, bits, block, &cache, &ex);
     for (i = 0; i < g->nodes.n; i++) {
         ec_node *n = &g->nodes.a[i];
         bool gather = !strcmp(n->op, "Gather"), gemm = !strcmp(n->op, "Gemm");
@@ -139,6 +250,12 @@ void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
         int wv, a_in;
         int64_t rs, cs;
         const ec_value *w;
+        /* the constants expanded at run time, and those left float, in node order */
+        for (j = 0; j < ex.n; j++)
+            if (ex.a[j].out >= 0 ? n->nout == 1 && n->out[0] == ex.a[j].out : ex.a[j].t.node == i) {
+                ex.a[j].t.node = i;
+                EC_PUSH(info->t, ex.a[j].t);
+            }
         if (n->dead || (n->domain && n->domain[0] && strcmp(n->domain, "ai.onnx") != 0)) continue;
         if (!gather && !gemm && strcmp(n->op, "MatMul") != 0) continue;
         wv = n->nin > (gather ? 0 : 1) ? n->in[gather ? 0 : 1] : -1;
@@ -212,4 +329,5 @@ void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
         EC_PUSH(info->t, t);
     }
     ec_free(cache.a);
+    ec_free(ex.a);
 }

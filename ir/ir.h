@@ -370,6 +370,12 @@ ec_shape ec_win_out_shape(const ec_shape *xs, int64_t c, const ec_win *w);
 void ec_verify(ec_graph *g);              /* structure: defs, arity, cycles */
 void ec_toposort(ec_graph *g);            /* reorder nodes; fails on a cycle */
 void ec_eliminate_dead(ec_graph *g);      /* drop nodes not reaching an output */
+/* Nodes that read one of several constants with the same dtype, shape and
+ * bytes (of at least EC_DEDUPE_MIN_BYTES; an exporter's per-layer copies of
+ * one attention mask) read the first of them; the others are left unread, so
+ * the generated C holds that data once. Graph inputs and outputs are kept. */
+#define EC_DEDUPE_MIN_BYTES 64
+void ec_dedupe_constants(ec_graph *g);
 
 /* ---- infer.c ------------------------------------------------------------- */
 /* Infer shapes and types in schedule order; a node whose inputs are all

@@ -1,4 +1,5 @@
 /* verify.c - structural checks, topological scheduling, dead-node elimination. */
+#include <stdlib.h>
 #include <string.h>
 #include "ir.h"
 
@@ -123,4 +124,65 @@ void ec_eliminate_dead(ec_graph *g)
             if (n->in[k] >= 0) live[n->in[k]] = true;
     }
     ec_free(live);
+}
+
+/* FNV-1a of a constant's bytes. */
+static uint64_t const_hash(const ec_value *v)
+{
+    const unsigned char *p = v->data;
+    uint64_t h = 1469598103934665603ull;
+    size_t i;
+    for (i = 0; i < v->nbytes; i++) h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
+static bool dedupable(const ec_value *v)
+{
+    return v->data && v->kind == EC_VK_TENSOR && !v->is_input && !v->is_output && v->dtype != EC_DT_STRING &&
+           ec_dtype_size(v->dtype) > 0 && v->nbytes >= EC_DEDUPE_MIN_BYTES;
+}
+
+typedef struct hashed {
+    uint64_t h;
+    int v;
+} hashed;
+
+static int cmp_hashed(const void *pa, const void *pb)
+{
+    const hashed *a = pa, *b = pb;
+    if (a->h != b->h) return a->h < b->h ? -1 : 1;
+    return (a->v > b->v) - (a->v < b->v);
+}
+
+void ec_dedupe_constants(ec_graph *g)
+{
+    int nv = g->values.n, n = 0, i, j, k;
+    int *same = ec_alloc(sizeof(int) * (size_t)(nv + 1));
+    hashed *hv = ec_alloc(sizeof(hashed) * (size_t)(nv + 1));
+    bool any = false;
+    for (i = 0; i < nv; i++) {
+        same[i] = i;
+        if (!dedupable(&g->values.a[i])) continue;
+        hv[n].h = const_hash(&g->values.a[i]);
+        hv[n++].v = i;
+    }
+    /* by hash, then by value id: the first of equal constants is the one kept */
+    qsort(hv, (size_t)n, sizeof *hv, cmp_hashed);
+    for (i = 0; i < n; i++) {
+        const ec_value *a = &g->values.a[hv[i].v];
+        for (j = i - 1; j >= 0 && hv[j].h == hv[i].h; j--) {
+            const ec_value *b = &g->values.a[hv[j].v];
+            if (same[hv[j].v] != hv[j].v || b->dtype != a->dtype || b->nbytes != a->nbytes ||
+                !ec_shape_eq(&a->shape, &b->shape) || memcmp(a->data, b->data, a->nbytes) != 0)
+                continue;
+            same[hv[i].v] = hv[j].v;
+            any = true;
+            break;
+        }
+    }
+    for (i = 0; any && i < g->nodes.n; i++)
+        for (k = 0; k < g->nodes.a[i].nin; k++)
+            if (g->nodes.a[i].in[k] >= 0) g->nodes.a[i].in[k] = same[g->nodes.a[i].in[k]];
+    ec_free(same);
+    ec_free(hv);
 }

@@ -34,10 +34,12 @@ check-sample: $(B)/edgec
 	done
 
 # samples/cnn (a CNN image classifier, see samples/cnn/Makefile): the generated C built with
-# AddressSanitizer + UBSan on the 500 held-out images, logits within 1e-4 of PyTorch's.
+# AddressSanitizer + UBSan on the 500 held-out images, logits within 1e-4 of PyTorch's; then the
+# int8 build (--quantize int8 --calib): top-1 agreement with the float build at least 99%,
+# weight bytes at most 0.27x of float.
 CNN_SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check-cnn: $(B)/edgec
-	@$(MAKE) --no-print-directory -C samples/cnn run B=$(abspath $(B)) OUT=$(abspath $(B))/check-cnn \
+	@$(MAKE) --no-print-directory -C samples/cnn run-int8 B=$(abspath $(B)) OUT=$(abspath $(B))/check-cnn \
 	  CC="$(CC)" CFLAGS="$(CNN_SAN_FLAGS)"
 
 check-readme: $(B)/edgec

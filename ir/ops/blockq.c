@@ -150,9 +150,49 @@ static void lower_bq_gather(ec_graph *g, int node, ec_lowering *L)
     ec_arg_int(call, "block", q.block);
 }
 
+/* ---- BlockDequantize -------------------------------------------------------- */
+/* A float constant that no quantized kernel reads (a folded position embedding
+ * added to activations) kept in blocks: expanded into the arena where it is
+ * used. Input 0: R rows of K weights in blocks; attribute shape: the float
+ * tensor's shape (its element count R * K, its last dim K). */
+
+static ec_shape bq_deq_shape(ec_graph *g, int node, const bq_attrs *q)
+{
+    const int64_t *d;
+    int r = ec_attr_ints(&g->nodes.a[node], "shape", &d), k;
+    ec_shape s;
+    if (r < 1 || r > EC_MAX_RANK) ec_fail_node(g, node, "attribute shape must have 1 to %d dims", EC_MAX_RANK);
+    for (k = 0; k < r; k++)
+        if (d[k] < 1) ec_fail_node(g, node, "attribute shape has a dim below 1");
+    s = ec_shape_make(r, d);
+    if (d[r - 1] != q->K || ec_shape_numel(&s) != q->N * q->K)
+        ec_fail_node(g, node, "attribute shape does not hold %lld rows of %lld", (long long)q->N, (long long)q->K);
+    return s;
+}
+
+static void infer_bq_deq(ec_graph *g, int node)
+{
+    bq_attrs q = bq_check(g, node, 0, "R", "K");
+    ec_shape s = bq_deq_shape(g, node, &q);
+    ec_set_out(g, node, 0, EC_DT_FLOAT, &s);
+}
+
+static void lower_bq_deq(ec_graph *g, int node, ec_lowering *L)
+{
+    bq_attrs q = bq_check(g, node, 0, "R", "K");
+    ec_call *call = ec_emit(L, "ec_bq_dequant_f32");
+    ec_arg_out(call, "y", ec_out_id(g, node, 0));
+    ec_arg_in(call, "w", ec_in_id(g, node, 0));
+    ec_arg_int(call, "bits", q.bits);
+    ec_arg_int(call, "R", q.N);
+    ec_arg_int(call, "K", q.K);
+    ec_arg_int(call, "block", q.block);
+}
+
 const ec_opdef ec_ops_blockq[] = {
     { "BlockQuantGemm", "edgec", 2, 3, 1, 1, 0, infer_bq_gemm, lower_bq_gemm },
     { "BlockQuantGather", "edgec", 2, 2, 1, 1, 0, infer_bq_gather, lower_bq_gather },
+    { "BlockDequantize", "edgec", 1, 1, 1, 1, 0, infer_bq_deq, lower_bq_deq },
     { 0 }
 };
 
@@ -175,10 +215,16 @@ static void thunk_gather_bq4(const ec_karg *a)
     ec_gather_bq4_f32(a[0].p, a[1].p, a[2].p, a[3].i, a[4].i, a[5].i, a[6].i, a[7].i);
 }
 
+static void thunk_bq_dequant(const ec_karg *a)
+{
+    ec_bq_dequant_f32(a[0].p, a[1].p, a[2].i, a[3].i, a[4].i, a[5].i);
+}
+
 const ec_kernel ec_kernels_blockq[] = {
     { "ec_gemm_bq8_f32", thunk_gemm_bq8, "ec_blockq.h", "ec_blockq.c" },
     { "ec_gemm_bq4_f32", thunk_gemm_bq4, "ec_blockq.h", "ec_blockq.c" },
     { "ec_gather_bq8_f32", thunk_gather_bq8, "ec_blockq.h", "ec_blockq.c" },
     { "ec_gather_bq4_f32", thunk_gather_bq4, "ec_blockq.h", "ec_blockq.c" },
+    { "ec_bq_dequant_f32", thunk_bq_dequant, "ec_blockq.h", "ec_blockq.c" },
     { 0 }
 };

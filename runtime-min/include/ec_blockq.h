@@ -68,7 +68,8 @@ void ec_gather_bq8_f32(float *y, const uint8_t *w, const void *idx, int32_t idx_
 void ec_gather_bq4_f32(float *y, const uint8_t *w, const void *idx, int32_t idx_dt, int32_t nidx, int32_t V,
                        int32_t D, int32_t block);
 
-/* The scalar reference: W [R, K] as float, R rows dequantized from the layout above. */
+/* W [R, K] as float, R rows dequantized from the layout above: the scalar reference of the
+ * kernels above, and the kernel of a block-quantized constant that only float ops read. */
 void ec_bq_dequant_f32(float *w, const uint8_t *q, int32_t bits, int32_t R, int32_t K, int32_t block);
 
 #endif

@@ -7,6 +7,9 @@ weights (fixed seed) that exercises every case of weight-only quantization:
   -> MatMul(W2 [100, 64])                              K = 100 (padded)
   -> Reshape [10, 64] -> Gemm(W3 [48, 64], transB=1, alpha 0.5, C b3 [48], beta 2)
   -> Gemm(transA=1, W4 [10, 128])                      A [K=10, M=48], K < block
+  -> Add(P [48, 128]) -> Add(P2)                       a constant only elementwise ops read:
+                                                       kept in blocks, expanded at run time;
+                                                       P2 is a copy of P (stored once)
   -> Gemm(W5 [128, 4], C b5 [1, 4])                    512 weights: stays float
 outputs: h3 [10, 48] and logits [48, 4].
 
@@ -38,6 +41,8 @@ def main():
         "b5": w(1, 4, scale=0.1),
         "shape10": np.array([10, 64], dtype=np.int64),
     }
+    inits["P"] = w(48, 128, scale=0.5)
+    inits["P2"] = inits["P"].copy()
     # a few large weights so that blocks differ a lot in scale
     inits["W2"][3, 7] = 2.5
     inits["W3"][5, :32] *= 8.0
@@ -50,7 +55,9 @@ def main():
         helper.make_node("Reshape", ["h2", "shape10"], ["h2r"], name="flatten"),
         helper.make_node("Gemm", ["h2r", "W3", "b3"], ["h3"], name="fc3", transB=1, alpha=0.5, beta=2.0),
         helper.make_node("Gemm", ["h3", "W4"], ["h4"], name="fc4", transA=1),
-        helper.make_node("Gemm", ["h4", "W5", "b5"], ["logits"], name="head"),
+        helper.make_node("Add", ["h4", "P"], ["h4p"], name="pos"),
+        helper.make_node("Add", ["h4p", "P2"], ["h4q"], name="pos2"),
+        helper.make_node("Gemm", ["h4q", "W5", "b5"], ["logits"], name="head"),
     ]
     graph = helper.make_graph(
         nodes, "wquant_lm",

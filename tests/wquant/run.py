@@ -13,7 +13,10 @@ docs/KERNELS.md and not from edgec:
   3. the outputs stay within LOOSE of the float model, as a relative
      root-mean-square error (the quantization error; the figures are printed);
   4. --report-json's weight bytes before/after and bits per weight equal the
-     figures numpy computes from its own packing; W5 (512 weights) stays float.
+     figures numpy computes from its own packing; W5 (512 weights) stays float;
+  5. P2, a copy of the constant P, is not stored (in the float build either):
+     both Adds read P, which the quantized builds keep in blocks and expand at
+     run time (BlockDequantize).
 
 Also: option errors (--block odd, --block without --quantize, unknown mode).
 Needs python-onnx and numpy, no PyTorch.
@@ -77,7 +80,7 @@ def forward(p, tok):
     h1 = np.maximum(emb @ f["W1"] + f["b1"], 0)
     h2 = (h1 @ f["W2"]).reshape(10, 64)
     h3 = 0.5 * (h2 @ f["W3"].T) + 2.0 * f["b3"]
-    h4 = h3.T @ f["W4"]
+    h4 = h3.T @ f["W4"] + f["P"] + f["P2"]
     logits = h4 @ f["W5"] + f["b5"]
     return h3, logits
 
@@ -89,9 +92,11 @@ ROWS = {
     "W2": lambda a: a.T,
     "W3": lambda a: a,         # Gemm transB: B [N, K] rows
     "W4": lambda a: a.T,       # Gemm B [K, N]
+    "P": lambda a: a,          # read by Add: rows along the last axis
 }
 BLOB_NAME = {"E": "E.w{b}b{B}", "W1": "W1.w{b}b{B}.T", "W2": "W2.w{b}b{B}.T", "W3": "W3.w{b}b{B}",
-             "W4": "W4.w{b}b{B}.T"}
+             "W4": "W4.w{b}b{B}.T",
+             "P": "P.w{b}b{B}"}
 
 DRIVER = r"""#include <stdio.h>
 #include "model.h"
@@ -161,6 +166,8 @@ def check_config(edgec, cc, work, bits, block, params, ref_float, failures):
         m = rows(params[name])
         blob, dq = pack(np.ascontiguousarray(m), bits, block)
         deq[name] = rows(dq)          # back to the model's orientation
+        if name == "P":
+            deq["P2"] = deq["P"]      # stored once: both Adds read P
         key = BLOB_NAME[name].format(b=bits, B=block)
         failures.check(arrays.get(key) == blob, "%s: packed %s differs from numpy's (%s)" %
                        (tag, name, "missing" if key not in arrays else "%d bytes" % len(arrays[key])))
@@ -177,7 +184,7 @@ def check_config(edgec, cc, work, bits, block, params, ref_float, failures):
         failures.check(loose <= LOOSE[bits], "%s %s: %.4f from the float model" % (tag, label, loose))
     # 4. report figures
     wq = json.load(open(rep))["weight_quantization"]
-    fbytes = sum(params[n].nbytes for n in ("E", "W1", "b1", "W2", "W3", "b3", "W4", "W5", "b5"))
+    fbytes = sum(params[n].nbytes for n in ("E", "W1", "b1", "W2", "W3", "b3", "W4", "W5", "b5", "P"))
     qfloat = sum(params[n].nbytes for n in ROWS)
     expect = {"weights_bytes_before": fbytes, "weights_bytes_after": fbytes - qfloat + qbytes,
               "quantized_weights": qweights, "quantized_bytes": qbytes}
@@ -188,8 +195,24 @@ def check_config(edgec, cc, work, bits, block, params, ref_float, failures):
     w5 = [t for t in wq["tensors"] if t["tensor"] == "W5"]
     failures.check(len(w5) == 1 and not w5[0]["quantized"] and "fewer than %d" % MIN_WEIGHTS in (w5[0]["why_float"] or ""),
                    "%s: W5 (512 weights) should be reported as left float: %s" % (tag, w5))
+    failures.check("P2" not in arrays and "P" not in arrays and not any(t["tensor"] == "P2" for t in wq["tensors"]),
+                   "%s: P2 (a copy of P) or float P stored: %s" % (tag, sorted(arrays)))
     print("  %-14s weights %d -> %d bytes (%.3fx), %.3f bits per quantized weight" %
           (tag, fbytes, expect["weights_bytes_after"], expect["weights_bytes_after"] / fbytes, 8.0 * qbytes / qweights))
+
+
+def check_float(edgec, work, params, ref_float, failures):
+    """The float build: P2, a copy of P, is stored once; results as numpy's float64."""
+    out = os.path.join(work, "float")
+    rep = out + ".json"
+    run([edgec, os.path.join(HERE, "lm.onnx"), "-o", out, "--report-json", rep])
+    text = open(os.path.join(out, "model_weights.c")).read()
+    names = re.findall(r"/\* '([^']*)' \w+\[", text)
+    failures.check("P" in names and "P2" not in names, "float build: constants stored %s; P2 is a copy of P" % names)
+    total = json.load(open(rep))["totals"]["weights_bytes"]
+    want = sum(params[n].nbytes for n in params if n not in ("P2", "shape10"))  # shape10: folded
+    failures.check(total == want, "float build: weights_bytes %d, numpy finds %d without P2" % (total, want))
+    print("  float          weights %d bytes: %s" % (total, ", ".join(names)))
 
 
 def check_errors(edgec, work, failures):
@@ -217,6 +240,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="edgec-wquant-") as work:
         for bits, block in ((8, 32), (4, 32), (4, 16)):
             check_config(args.edgec, args.cc, work, bits, block, params, ref_float, failures)
+        check_float(args.edgec, work, params, ref_float, failures)
         check_errors(args.edgec, work, failures)
     for f in failures:
         print("FAIL: " + f)
