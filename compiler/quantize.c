@@ -262,7 +262,9 @@ static void range_entropy(qctx *q, int v, double *lo, double *hi)
     amax = fmax(fabs(mn), fabs(mx));
     /* too few values to estimate a distribution: min and max */
     if (amax <= 0 || (int64_t)q->nsets * q->numel[v] < ENTROPY_MIN_VALUES) { *lo = mn; *hi = mx; return; }
-    levels = 128;
+    /* the int8 grid is asymmetric over [lo, hi]: a tensor that is never negative (after Relu)
+     * has all 255 steps on [0, T]; a signed one about half of them on each side */
+    levels = mn >= 0 ? 255 : 128;
     h = histogram(q, v, 0, amax, true, &total);
     w = amax / HIST_BINS;
     for (i = levels; i <= HIST_BINS; i++) {
@@ -311,7 +313,11 @@ static void calibrate(qctx *q)
     for (v = 0; v < q->nv; v++) {
         double lo, hi;
         if (!q->acts[0][v]) continue;
-        switch (q->o->calib_method) {
+        /* a graph output keeps its min/max: clipping a classifier's largest logits to one
+         * value would tie them and change its top-1 */
+        if (q->g->values.a[v].is_output) {
+            range_minmax(q, v, &lo, &hi);
+        } else switch (q->o->calib_method) {
         case EC_CALIB_PERCENTILE: range_percentile(q, v, q->o->calib_percentile, &lo, &hi); break;
         case EC_CALIB_ENTROPY: range_entropy(q, v, &lo, &hi); break;
         default: range_minmax(q, v, &lo, &hi); break;

@@ -289,7 +289,7 @@ def main():
         exe = build(gen)
         held = run(exe, HELDOUT)
         agree = int((stack(held, 0).argmax(1) == stack(ref_held, 0).argmax(1)).sum())
-        print("      --calib-method %s: held-out top-1 agreement %d/16" % (method, agree))
+        check(agree >= 15, "--calib-method %s: held-out top-1 agreement %d/16 >= 15" % (method, agree))
         cal = run(exe, CALIB)
         a, b = stack(cal, 0).astype(np.float64), stack(ref_cal, 0)
         o = rep["outputs"][0]
