@@ -60,8 +60,10 @@ static wq_sum wq_figures(const ec_program *p)
         if (first_use(wq, i, true)) {
             int64_t nb = ec_cg_value_bytes(g, t->blob);
             r.before -= nb;
-            r.qbytes += nb;
-            r.qweights += t->rows * t->cols;
+            if (t->bits >= 4) {         /* weights in blocks; not the bool constants stored as bits */
+                r.qbytes += nb;
+                r.qweights += t->rows * t->cols;
+            }
         }
         /* the float source is gone from the program unless something else reads it */
         if (first_use(wq, i, false) && !used[t->source]) r.before += ec_cg_value_bytes(g, t->source);
@@ -83,8 +85,10 @@ static void wq_print(const ec_program *p)
     int i;
     printf("\nweight-only quantization: w%d, %d weights per block along the reduction axis, one float16 scale\n"
            "per block, int%d symmetric; a row whose length is not a multiple of the block has its last block\n"
-           "padded with zeros; tensors of fewer than %d weights stay float.\n",
-           wq->bits, wq->block, wq->bits, EC_WQ_MIN_WEIGHTS);
+           "padded with zeros; tensors of fewer than %d weights stay float. Constants that only elementwise\n"
+           "ops read are expanded into the arena on every run: float ones of at least %d weights from int8\n"
+           "blocks along their last axis (w8), bool ones of at least %d elements from bits (bits).\n",
+           wq->bits, wq->block, wq->bits, EC_WQ_MIN_WEIGHTS, EC_WQ_MIN_EXPAND, EC_WQ_MIN_WEIGHTS);
     printf("  %-28s %-14s %-22s %12s %12s %9s  %s\n", "tensor", "R x K", "node", "bytes float", "bytes now",
            "bits/w", "");
     for (i = 0; i < wq->t.n; i++) {
@@ -99,8 +103,9 @@ static void wq_print(const ec_program *p)
         if (t->blob < 0) {
             printf("left float: %s\n", t->why);
         } else {
-            int64_t pad = (t->cols + wq->block - 1) / wq->block * wq->block - t->cols;
-            printf("w%d", wq->bits);
+            int64_t pad = t->bits == 1 ? 0 : (t->cols + wq->block - 1) / wq->block * wq->block - t->cols;
+            if (t->bits == 1) printf("bits");
+            else printf("w%d", t->bits);
             if (pad) printf(", last block of each row padded with %lld zeros", (long long)pad);
             if (!first_use(wq, i, true)) printf(", shares the blocks above");
             printf("\n");
@@ -278,11 +283,13 @@ char *ec_report_json(const ec_program *p, const ec_target *t, const ec_options *
             json_str(&b, g->values.a[q->source].name);
             ec_buf_printf(&b, ", \"node\": ");
             json_str(&b, g->nodes.a[q->node].name);
+            ec_buf_printf(&b, ", \"format\": \"%s\"", q->blob < 0 ? "float" : q->bits == 1 ? "bits" : q->bits == 8 ? "w8" : "w4");
             ec_buf_printf(&b, ", \"rows\": %lld, \"cols\": %lld, \"quantized\": %s, \"bytes_float\": %lld, "
                               "\"bytes\": %lld, \"bits_per_weight\": %.6f, \"padding\": %lld, \"why_float\": ",
                           (long long)q->rows, (long long)q->cols, q->blob >= 0 ? "true" : "false", (long long)fb,
                           (long long)qb, bits_per_weight(qb, q->rows * q->cols),
-                          (long long)(q->blob >= 0 ? (q->cols + wq->block - 1) / wq->block * wq->block - q->cols : 0));
+                          (long long)(q->blob >= 0 && q->bits != 1
+                                          ? (q->cols + wq->block - 1) / wq->block * wq->block - q->cols : 0));
             if (q->why) json_str(&b, q->why);
             else ec_buf_printf(&b, "null");
             ec_buf_printf(&b, "}");

@@ -143,6 +143,7 @@ bool ec_plan_check(const ec_program *p, char *why, size_t n);
 
 /* ---- weight-only block quantization (compiler/wquant.c) ---------------- */
 #define EC_WQ_MIN_WEIGHTS 1024      /* smaller weight tensors stay float */
+#define EC_WQ_MIN_EXPAND 256        /* the same for float constants expanded at run time */
 
 /* One constant weight tensor a MatMul, Gemm or Gather reads. */
 typedef struct ec_wq_tensor {
@@ -150,6 +151,7 @@ typedef struct ec_wq_tensor {
     int source;                     /* value id of the float weights */
     int blob;                       /* value id of the packed blocks; -1: left float */
     int64_t rows, cols;             /* R rows of K (cols) weights, K the blocked axis */
+    int bits;                       /* 8 or 4: blocks; 1: a bool constant stored as bits */
     const char *why;                /* left float: the reason */
 } ec_wq_tensor;
 

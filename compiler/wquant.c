@@ -73,11 +73,11 @@ void ec_wq_pack(uint8_t *out, const float *w, int64_t R, int64_t K, int64_t row_
 }
 
 /* Why a float weight matrix cannot be packed, or NULL. */
-static const char *why_not(const float *w, int64_t n, int bits)
+static const char *why_not(const float *w, int64_t n, int bits, int min_weights)
 {
     int64_t i;
     float amax = 0.0f;
-    if (n < EC_WQ_MIN_WEIGHTS) return ec_fmt("%lld weights, fewer than %d", (long long)n, EC_WQ_MIN_WEIGHTS);
+    if (n < min_weights) return ec_fmt("%lld weights, fewer than %d", (long long)n, min_weights);
     for (i = 0; i < n; i++) {
         if (!isfinite(w[i])) return "non-finite weights";
         if (fabsf(w[i]) > amax) amax = fabsf(w[i]);
@@ -89,6 +89,7 @@ static const char *why_not(const float *w, int64_t n, int bits)
 typedef struct blob_key {
     int source;
     int64_t row_stride;
+    int bits;
     int blob;
 } blob_key;
 typedef EC_VEC(blob_key) blob_cache;
@@ -102,7 +103,8 @@ static int make_blob(ec_graph *g, blob_cache *cache, int src, int64_t R, int64_t
     ec_shape s;
     char *hint;
     for (i = 0; i < cache->n; i++)
-        if (cache->a[i].source == src && cache->a[i].row_stride == rs) return cache->a[i].blob;
+        if (cache->a[i].source == src && cache->a[i].row_stride == rs && cache->a[i].bits == bits)
+            return cache->a[i].blob;
     nbytes = ec_wq_packed_bytes(R, K, bits, block);
     data = ec_alloc((size_t)nbytes);
     ec_wq_pack(data, g->values.a[src].data, R, K, rs, cs, bits, block);
@@ -114,7 +116,7 @@ static int make_blob(ec_graph *g, blob_cache *cache, int src, int64_t R, int64_t
     g->values.a[v].is_initializer = true;
     g->values.a[v].producer = -1;
     {
-        blob_key k = { src, rs, v };
+        blob_key k = { src, rs, bits, v };
         EC_PUSH(*cache, k);
     }
     return v;
@@ -152,28 +154,111 @@ static void insert_node(ec_graph *g, int at, const ec_node *nd)
 }
 
 typedef struct expanded {
-    int out;                        /* the BlockDequantize node's output */
+    int out;                        /* the expanding node's output, or -1 (left as it is) */
     ec_wq_tensor t;
 } expanded;
 typedef EC_VEC(expanded) expanded_vec;
 
-/* Float constants of at least EC_WQ_MIN_WEIGHTS weights that elementwise ops
- * and Concat read (a position embedding the exporter folded into a constant
- * that is added to the token embeddings): packed in blocks along the last
- * axis, and a BlockDequantize node before the first reader expands them into
- * the arena. */
-static void expand_constants(ec_graph *g, int bits, int block, blob_cache *cache, expanded_vec *ex)
+/* A bool constant stored as bits, bit i of the element count at bit i % 8 of byte i / 8. */
+static int make_bits(ec_graph *g, int src)
+{
+    const ec_value *w = &g->values.a[src];
+    int64_t n = ec_shape_numel(&w->shape), nbytes = (n + 7) / 8, i;
+    uint8_t *data = ec_alloc((size_t)nbytes);
+    const uint8_t *b = w->data;
+    char *hint = ec_fmt("%s.bits", w->name);
+    int v = ec_value_new(g, hint);
+    ec_shape s = ec_shape_make(1, &nbytes);
+    ec_free(hint);
+    for (i = 0; i < n; i++)
+        if (b[i]) data[i / 8] |= (uint8_t)(1u << (i % 8));
+    ec_value_set_const(g, v, EC_DT_UINT8, &s, data);
+    g->values.a[v].is_initializer = true;
+    g->values.a[v].producer = -1;
+    return v;
+}
+
+static ec_attr ints_attr(const char *name, const int64_t *v, int n)
+{
+    ec_attr a;
+    memset(&a, 0, sizeof a);
+    a.name = ec_strdup(name);
+    a.type = EC_ATTR_INTS;
+    a.n = n;
+    a.ints = ec_alloc(sizeof(int64_t) * (size_t)n);
+    memcpy(a.ints, v, sizeof(int64_t) * (size_t)n);
+    return a;
+}
+
+/* Constants that only elementwise ops read are kept small in flash:
+ *  - float ones of at least EC_WQ_MIN_EXPAND weights that elementwise ops and
+ *    Concat read (a position embedding the exporter folded into a constant
+ *    added to the token embeddings, biases): int8 blocks along the last axis
+ *    in either mode, since their error reaches the activations as it is
+ *    instead of being averaged by a dot product; a BlockDequantize node before
+ *    the first reader expands them into the arena on every run;
+ *  - bool ones of at least EC_WQ_MIN_WEIGHTS elements that only Where reads,
+ *    as its condition (an attention mask): one bit each, read as bits by
+ *    WhereBits (lossless, nothing in the arena). */
+/* Bool constant v, if only Where reads it and only as its condition: every
+ * such Where becomes WhereBits reading v stored as bits. */
+static void where_bits(ec_graph *g, int v, expanded_vec *ex)
+{
+    int i, k, bits = -1, nw = 0;
+    for (i = 0; i < g->nodes.n; i++) {
+        const ec_node *n = &g->nodes.a[i];
+        if (n->dead) continue;
+        for (k = 0; k < n->nin; k++) {
+            if (n->in[k] != v) continue;
+            if (k != 0 || strcmp(n->op, "Where") != 0 || (n->domain && n->domain[0] && strcmp(n->domain, "ai.onnx")))
+                return;
+            nw++;
+        }
+    }
+    for (i = 0; nw && i < g->nodes.n; i++) {
+        ec_node *n = &g->nodes.a[i];
+        const ec_value *w;
+        expanded e;
+        if (n->dead || n->nin < 1 || n->in[0] != v || strcmp(n->op, "Where") != 0) continue;
+        if (bits < 0) bits = make_bits(g, v);
+        w = &g->values.a[v];
+        n->op = ec_strdup("WhereBits");
+        n->domain = ec_strdup("edgec");
+        n->in[0] = bits;
+        n->attrs = ec_alloc(sizeof(ec_attr));
+        n->attrs[0] = ints_attr("shape", w->shape.dim, w->shape.rank);
+        n->nattrs = 1;
+        ec_op_find(n->op, n->domain)->infer(g, i);
+        memset(&e, 0, sizeof e);
+        e.out = -1;
+        e.t.node = i;
+        e.t.source = v;
+        e.t.blob = bits;
+        e.t.bits = 1;
+        e.t.cols = w->shape.rank ? w->shape.dim[w->shape.rank - 1] : 1;
+        e.t.rows = ec_shape_numel(&w->shape) / e.t.cols;
+        EC_PUSH(*ex, e);
+    }
+}
+
+static void expand_constants(ec_graph *g, int block, blob_cache *cache, expanded_vec *ex)
 {
     int nv = g->values.n, v, i, k;
     bool *out = ec_alloc(sizeof(bool) * (size_t)(nv + 1));
     for (i = 0; i < g->outputs.n; i++) out[g->outputs.a[i]] = true;
     for (v = 0; v < nv; v++) {
         const ec_value *w = &g->values.a[v];
+        bool is_bool = w->dtype == EC_DT_BOOL && w->data && !w->is_input && ec_shape_is_static(&w->shape);
         int first = -1, y;
         expanded e;
         ec_node nd;
-        if (out[v] || !float_const(g, v) || w->shape.rank < 1 || ec_shape_numel(&w->shape) < EC_WQ_MIN_WEIGHTS)
+        if (out[v] || w->shape.rank < 1 || !(float_const(g, v) || is_bool) ||
+            ec_shape_numel(&w->shape) < (is_bool ? EC_WQ_MIN_WEIGHTS : EC_WQ_MIN_EXPAND))
             continue;
+        if (is_bool) {
+            where_bits(g, v, ex);
+            continue;
+        }
         for (i = 0; i < g->nodes.n && first < 0; i++)
             for (k = 0; k < g->nodes.a[i].nin; k++)
                 if (g->nodes.a[i].in[k] == v && reads_expanded(&g->nodes.a[i])) first = i;
@@ -183,22 +268,24 @@ static void expand_constants(ec_graph *g, int bits, int block, blob_cache *cache
         e.t.blob = -1;
         e.t.cols = w->shape.dim[w->shape.rank - 1];
         e.t.rows = ec_shape_numel(&w->shape) / e.t.cols;
-        e.t.why = why_not(w->data, e.t.rows * e.t.cols, bits);
+        e.t.bits = 8;
+        e.t.why = why_not(w->data, e.t.rows * e.t.cols, 8, EC_WQ_MIN_EXPAND);
         if (e.t.why) {
             e.t.node = first;
             e.out = -1;
             EC_PUSH(*ex, e);
             continue;
         }
-        e.t.blob = make_blob(g, cache, v, e.t.rows, e.t.cols, e.t.cols, 1, bits, block);
+        e.t.blob = make_blob(g, cache, v, e.t.rows, e.t.cols, e.t.cols, 1, 8, block);
         {
             char *hint = ec_fmt("%s.expanded", g->values.a[v].name);
             y = ec_value_new(g, hint);
             ec_free(hint);
+            w = &g->values.a[v];
         }
         memset(&nd, 0, sizeof nd);
-        nd.name = ec_fmt("%s/BlockDequantize", g->nodes.a[first].name ? g->nodes.a[first].name : "");
         nd.op = ec_strdup("BlockDequantize");
+        nd.name = ec_fmt("%s/%s", g->nodes.a[first].name ? g->nodes.a[first].name : "", nd.op);
         nd.domain = ec_strdup("edgec");
         nd.nin = 1;
         nd.in = ec_alloc(sizeof(int));
@@ -207,19 +294,11 @@ static void expand_constants(ec_graph *g, int bits, int block, blob_cache *cache
         nd.out = ec_alloc(sizeof(int));
         nd.out[0] = y;
         nd.attrs = ec_alloc(sizeof(ec_attr) * 5);
-        nd.attrs[nd.nattrs++] = int_attr("bits", bits);
+        nd.attrs[nd.nattrs++] = int_attr("bits", 8);
         nd.attrs[nd.nattrs++] = int_attr("block", block);
         nd.attrs[nd.nattrs++] = int_attr("R", e.t.rows);
         nd.attrs[nd.nattrs++] = int_attr("K", e.t.cols);
-        {
-            ec_attr *a = &nd.attrs[nd.nattrs++];
-            memset(a, 0, sizeof *a);
-            a->name = ec_strdup("shape");
-            a->type = EC_ATTR_INTS;
-            a->n = w->shape.rank;
-            a->ints = ec_alloc(sizeof(int64_t) * (size_t)a->n);
-            memcpy(a->ints, w->shape.dim, sizeof(int64_t) * (size_t)a->n);
-        }
+        nd.attrs[nd.nattrs++] = ints_attr("shape", w->shape.dim, w->shape.rank);
         insert_node(g, first, &nd);
         for (i = 0; i < ex->n; i++)
             if (ex->a[i].out < 0 && ex->a[i].t.node >= first) ex->a[i].t.node++;
@@ -242,7 +321,7 @@ void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
     memset(info, 0, sizeof *info);
     info->bits = bits;
     info->block = block;
-    expand_constants(g, bits, block, &cache, &ex);
+    expand_constants(g, block, &cache, &ex);
     for (i = 0; i < g->nodes.n; i++) {
         ec_node *n = &g->nodes.a[i];
         bool gather = !strcmp(n->op, "Gather"), gemm = !strcmp(n->op, "Gemm");
@@ -262,6 +341,7 @@ void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
         a_in = n->nin > 1 ? n->in[gather ? 1 : 0] : -1;
         if (!float_const(g, wv) || a_in < 0 || g->values.a[a_in].data) continue;
         memset(&t, 0, sizeof t);
+        t.bits = bits;
         t.node = i;
         t.source = wv;
         t.blob = -1;
@@ -292,7 +372,7 @@ void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
         if (!t.why && !ec_shape_is_static(&g->values.a[a_in].shape))
             t.why = gather ? "the indices' shape is known only at run time"
                            : "A's shape is known only at run time";
-        if (!t.why) t.why = why_not(w->data, t.rows * t.cols, bits);
+        if (!t.why) t.why = why_not(w->data, t.rows * t.cols, bits, EC_WQ_MIN_WEIGHTS);
         if (t.why) {
             EC_PUSH(info->t, t);
             continue;

@@ -718,6 +718,70 @@ static void lower_where(ec_graph *g, int node, ec_lowering *L)
     arg_plan(c, &p, 3, names);
 }
 
+/* WhereBits (domain edgec, compiler/wquant.c): Where whose condition is a
+ * constant stored as bits. Input 0: ceil(n / 8) bytes, element i of the
+ * condition at bit i % 8 of byte i / 8; attribute shape: the condition's
+ * shape (n elements); inputs 1 and 2 as Where's. */
+static ec_shape cbits_shape(ec_graph *g, int node)
+{
+    const int64_t *d;
+    int r = ec_attr_ints(&g->nodes.a[node], "shape", &d), k;
+    const ec_value *cb = ec_in(g, node, 0);
+    ec_shape s;
+    if (r < 0 || r > EC_MAX_RANK) ec_fail_node(g, node, "attribute shape must have at most %d dims", EC_MAX_RANK);
+    for (k = 0; k < r; k++)
+        if (d[k] < 1 || d[k] > INT32_MAX) ec_fail_node(g, node, "attribute shape has a dim out of range");
+    s = ec_shape_make(r, d);
+    if (!cb || !cb->data || cb->dtype != EC_DT_UINT8 || cb->shape.rank != 1 ||
+        cb->shape.dim[0] != (ec_shape_numel(&s) + 7) / 8)
+        ec_fail_node(g, node, "input 0 must be a 1-D uint8 constant of %lld bytes",
+                     (long long)((ec_shape_numel(&s) + 7) / 8));
+    return s;
+}
+
+static void infer_where_bits(ec_graph *g, int node)
+{
+    ec_shape cs = cbits_shape(g, node), out, s2;
+    ec_value *a = need_in(g, node, 1, DT_ALL);
+    ec_value *b = need_in(g, node, 2, DT_ALL);
+    char b1[128], b2[128];
+    same_dtype(g, node, a, b);
+    if (!ec_broadcast(&cs, &a->shape, &s2) || !ec_broadcast(&s2, &b->shape, &out))
+        ec_fail_node(g, node, "shapes %s and %s cannot be broadcast", ec_shape_str(&cs, b1, sizeof b1),
+                     ec_shape_str(&a->shape, b2, sizeof b2));
+    check_plan(g, node, &out);
+    ec_set_out(g, node, 0, a->dtype, &out);
+}
+
+static void lower_where_bits(ec_graph *g, int node, ec_lowering *L)
+{
+    static const char *const names[] = { "c_strides", "a_strides", "b_strides" };
+    int y = out_id(g, node);
+    ec_shape s[3];
+    const ec_shape *ins[3];
+    bplan p;
+    ec_call *c;
+    int k;
+    int ids[4];
+    s[0] = cbits_shape(g, node);
+    s[1] = ec_in(g, node, 1)->shape;
+    s[2] = ec_in(g, node, 2)->shape;
+    for (k = 0; k < 3; k++) {
+        ins[k] = &s[k];
+        ids[k] = ec_in_id(g, node, k);
+    }
+    ids[0] = -1; /* the bits: a constant, no run-time dims */
+    ids[3] = y;
+    plan_bcast(g, ids, &g->values.a[y].shape, ins, 3, &p);
+    c = ec_emit(L, "ec_where_cbits");
+    ec_arg_out(c, "y", y);
+    ec_arg_in(c, "cb", ec_in_id(g, node, 0));
+    ec_arg_in(c, "a", ec_in_id(g, node, 1));
+    ec_arg_in(c, "b", ec_in_id(g, node, 2));
+    ec_arg_int(c, "elem_size", (int64_t)ec_dtype_size(g->values.a[y].dtype));
+    arg_plan(c, &p, 3, names);
+}
+
 /* ---- op table ---------------------------------------------------------------------- */
 
 #define UN(name) { name, "", 1, 1, 1, 1, EC_OPF_INPLACE, infer_unary, lower_unary }
@@ -745,6 +809,7 @@ const ec_opdef ec_ops_elementwise[] = {
     { "Pow", "", 2, 2, 1, 1, EC_OPF_INPLACE, infer_pow, lower_pow },
     VAR("Max"), VAR("Min"), VAR("Sum"), VAR("Mean"),
     { "Where", "", 3, 3, 1, 1, 0, infer_where, lower_where },
+    { "WhereBits", "edgec", 3, 3, 1, 1, 0, infer_where_bits, lower_where_bits },
     { 0 }
 };
 
@@ -788,6 +853,11 @@ static void th_where(const ec_karg *a)
     ec_where(a[0].p, a[1].p, a[2].p, a[3].p, a[4].i, a[5].i, a[6].ip, a[7].ip, a[8].ip, a[9].ip);
 }
 
+static void th_where_cbits(const ec_karg *a)
+{
+    ec_where_cbits(a[0].p, a[1].p, a[2].p, a[3].p, a[4].i, a[5].i, a[6].ip, a[7].ip, a[8].ip, a[9].ip);
+}
+
 #define KE(kind, sfx) { "ec_" #kind "_" #sfx, th_##kind##_##sfx, "ec_elementwise.h", "ec_elementwise.c" },
 #define KE_UNARY(sfx, T) KE(unary, sfx)
 #define KE_UNARY_MATH(sfx, T) KE(unary_exp, sfx) KE(unary_trig, sfx)
@@ -808,5 +878,6 @@ const ec_kernel ec_kernels_elementwise[] = {
     EC_EW_FLOATS(KE_FCLASS)
     EC_EW_NUMERIC(KE_CAST) KE_CAST(b, bool)
     { "ec_where", th_where, "ec_elementwise.h", "ec_elementwise.c" },
+    { "ec_where_cbits", th_where_cbits, "ec_elementwise.h", "ec_elementwise.c" },
     { 0 }
 };

@@ -609,19 +609,22 @@ DEF_CAST(u64, uint64_t, C_U64D, C_U64, C_U64)
 DEF_CAST(b, bool, C_BOOL, C_BOOL, C_BOOL)
 
 /* ---- Where ------------------------------------------------------------------ */
-#define WHERE_ROWS(UT) \
+/* COND(k): the condition at element offset k of c */
+#define WHERE_ROWS(UT, COND) \
     do { \
         UT *py = (UT *)y; \
         const UT *pa = (const UT *)a, *pb = (const UT *)b; \
         for (r = 0; r < it.rows; r++) { \
-            const bool *qc = c + it.off[0]; \
+            const int32_t oc = it.off[0]; \
             const UT *qa = pa + it.off[1], *qb = pb + it.off[2]; \
             for (i = 0; i < it.inner; i++) \
-                py[i] = qc[i * sc] ? qa[i * sa] : qb[i * sb]; \
+                py[i] = COND(oc + i * sc) ? qa[i * sa] : qb[i * sb]; \
             py += it.inner; \
             bc_next(&it); \
         } \
     } while (0)
+#define WHERE_BOOL(k) c[k]
+#define WHERE_BIT(k) ((cb[(k) >> 3] >> ((k) & 7)) & 1u)
 
 void ec_where(void *y, const bool *c, const void *a, const void *b, int32_t elem_size,
               int32_t rank, const int32_t *dims, const int32_t *c_strides,
@@ -632,9 +635,25 @@ void ec_where(void *y, const bool *c, const void *a, const void *b, int32_t elem
     int32_t sc = c_strides[rank - 1], sa = a_strides[rank - 1], sb = b_strides[rank - 1];
     bc_init(&it, rank, dims, c_strides, a_strides, b_strides);
     switch (elem_size) {
-    case 1: WHERE_ROWS(uint8_t); break;
-    case 2: WHERE_ROWS(uint16_t); break;
-    case 4: WHERE_ROWS(uint32_t); break;
-    default: WHERE_ROWS(uint64_t); break;
+    case 1: WHERE_ROWS(uint8_t, WHERE_BOOL); break;
+    case 2: WHERE_ROWS(uint16_t, WHERE_BOOL); break;
+    case 4: WHERE_ROWS(uint32_t, WHERE_BOOL); break;
+    default: WHERE_ROWS(uint64_t, WHERE_BOOL); break;
+    }
+}
+
+void ec_where_cbits(void *y, const uint8_t *cb, const void *a, const void *b, int32_t elem_size,
+                    int32_t rank, const int32_t *dims, const int32_t *c_strides,
+                    const int32_t *a_strides, const int32_t *b_strides)
+{
+    bcast it;
+    int32_t r, i;
+    int32_t sc = c_strides[rank - 1], sa = a_strides[rank - 1], sb = b_strides[rank - 1];
+    bc_init(&it, rank, dims, c_strides, a_strides, b_strides);
+    switch (elem_size) {
+    case 1: WHERE_ROWS(uint8_t, WHERE_BIT); break;
+    case 2: WHERE_ROWS(uint16_t, WHERE_BIT); break;
+    case 4: WHERE_ROWS(uint32_t, WHERE_BIT); break;
+    default: WHERE_ROWS(uint64_t, WHERE_BIT); break;
     }
 }

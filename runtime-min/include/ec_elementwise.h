@@ -162,5 +162,10 @@ EC_DECL_CAST(b, bool)
 void ec_where(void *y, const bool *c, const void *a, const void *b, int32_t elem_size,
               int32_t rank, const int32_t *dims, const int32_t *c_strides,
               const int32_t *a_strides, const int32_t *b_strides);
+/* The same with the condition stored as bits: element i of c is bit i % 8 of cb[i / 8]
+ * (a constant mask kept at one bit per element, edgec --quantize w8/w4). */
+void ec_where_cbits(void *y, const uint8_t *cb, const void *a, const void *b, int32_t elem_size,
+                    int32_t rank, const int32_t *dims, const int32_t *c_strides,
+                    const int32_t *a_strides, const int32_t *b_strides);
 
 #endif

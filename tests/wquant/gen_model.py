@@ -8,8 +8,9 @@ weights (fixed seed) that exercises every case of weight-only quantization:
   -> Reshape [10, 64] -> Gemm(W3 [48, 64], transB=1, alpha 0.5, C b3 [48], beta 2)
   -> Gemm(transA=1, W4 [10, 128])                      A [K=10, M=48], K < block
   -> Add(P [48, 128]) -> Add(P2)                       a constant only elementwise ops read:
-                                                       kept in blocks, expanded at run time;
+                                                       int8 blocks, expanded at run time;
                                                        P2 is a copy of P (stored once)
+  -> Where(M [48, 128] bool, ., zero)                  a constant mask: stored as bits
   -> Gemm(W5 [128, 4], C b5 [1, 4])                    512 weights: stays float
 outputs: h3 [10, 48] and logits [48, 4].
 
@@ -43,6 +44,8 @@ def main():
     }
     inits["P"] = w(48, 128, scale=0.5)
     inits["P2"] = inits["P"].copy()
+    inits["M"] = rng.random((48, 128)) < 0.7
+    inits["zero"] = np.zeros((1,), dtype=np.float32)
     # a few large weights so that blocks differ a lot in scale
     inits["W2"][3, 7] = 2.5
     inits["W3"][5, :32] *= 8.0
@@ -57,7 +60,8 @@ def main():
         helper.make_node("Gemm", ["h3", "W4"], ["h4"], name="fc4", transA=1),
         helper.make_node("Add", ["h4", "P"], ["h4p"], name="pos"),
         helper.make_node("Add", ["h4p", "P2"], ["h4q"], name="pos2"),
-        helper.make_node("Gemm", ["h4q", "W5", "b5"], ["logits"], name="head"),
+        helper.make_node("Where", ["M", "h4q", "zero"], ["h4m"], name="mask"),
+        helper.make_node("Gemm", ["h4m", "W5", "b5"], ["logits"], name="head"),
     ]
     graph = helper.make_graph(
         nodes, "wquant_lm",

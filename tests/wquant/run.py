@@ -15,8 +15,9 @@ docs/KERNELS.md and not from edgec:
   4. --report-json's weight bytes before/after and bits per weight equal the
      figures numpy computes from its own packing; W5 (512 weights) stays float;
   5. P2, a copy of the constant P, is not stored (in the float build either):
-     both Adds read P, which the quantized builds keep in blocks and expand at
-     run time (BlockDequantize).
+     both Adds read P, which the quantized builds keep in int8 blocks (w4
+     builds too) and expand at run time (BlockDequantize); the bool mask M is
+     stored as bits (numpy's packbits, little bit order) and read as such.
 
 Also: option errors (--block odd, --block without --quantize, unknown mode).
 Needs python-onnx and numpy, no PyTorch.
@@ -80,7 +81,7 @@ def forward(p, tok):
     h1 = np.maximum(emb @ f["W1"] + f["b1"], 0)
     h2 = (h1 @ f["W2"]).reshape(10, 64)
     h3 = 0.5 * (h2 @ f["W3"].T) + 2.0 * f["b3"]
-    h4 = h3.T @ f["W4"] + f["P"] + f["P2"]
+    h4 = np.where(p["M"], h3.T @ f["W4"] + f["P"] + f["P2"], 0.0)
     logits = h4 @ f["W5"] + f["b5"]
     return h3, logits
 
@@ -164,11 +165,11 @@ def check_config(edgec, cc, work, bits, block, params, ref_float, failures):
     qweights = qbytes = 0
     for name, rows in ROWS.items():
         m = rows(params[name])
-        blob, dq = pack(np.ascontiguousarray(m), bits, block)
+        blob, dq = pack(np.ascontiguousarray(m), 8 if name == "P" else bits, block)
         deq[name] = rows(dq)          # back to the model's orientation
         if name == "P":
             deq["P2"] = deq["P"]      # stored once: both Adds read P
-        key = BLOB_NAME[name].format(b=bits, B=block)
+        key = BLOB_NAME[name].format(b=8 if name == "P" else bits, B=block)
         failures.check(arrays.get(key) == blob, "%s: packed %s differs from numpy's (%s)" %
                        (tag, name, "missing" if key not in arrays else "%d bytes" % len(arrays[key])))
         qweights += m.size
@@ -184,9 +185,11 @@ def check_config(edgec, cc, work, bits, block, params, ref_float, failures):
         failures.check(loose <= LOOSE[bits], "%s %s: %.4f from the float model" % (tag, label, loose))
     # 4. report figures
     wq = json.load(open(rep))["weight_quantization"]
-    fbytes = sum(params[n].nbytes for n in ("E", "W1", "b1", "W2", "W3", "b3", "W4", "W5", "b5", "P"))
+    fbytes = sum(params[n].nbytes for n in ("E", "W1", "b1", "W2", "W3", "b3", "W4", "W5", "b5", "P", "M", "zero"))
     qfloat = sum(params[n].nbytes for n in ROWS)
-    expect = {"weights_bytes_before": fbytes, "weights_bytes_after": fbytes - qfloat + qbytes,
+    mbits = np.packbits(params["M"].ravel(), bitorder="little").tobytes()     # M: bool, one byte each
+    expect = {"weights_bytes_before": fbytes,
+              "weights_bytes_after": fbytes - qfloat + qbytes - params["M"].nbytes + len(mbits),
               "quantized_weights": qweights, "quantized_bytes": qbytes}
     for k, v in expect.items():
         failures.check(wq[k] == v, "%s: report %s = %s, numpy finds %s" % (tag, k, wq[k], v))
@@ -195,6 +198,7 @@ def check_config(edgec, cc, work, bits, block, params, ref_float, failures):
     w5 = [t for t in wq["tensors"] if t["tensor"] == "W5"]
     failures.check(len(w5) == 1 and not w5[0]["quantized"] and "fewer than %d" % MIN_WEIGHTS in (w5[0]["why_float"] or ""),
                    "%s: W5 (512 weights) should be reported as left float: %s" % (tag, w5))
+    failures.check(arrays.get("M.bits") == mbits, "%s: M.bits differs from numpy's packbits" % tag)
     failures.check("P2" not in arrays and "P" not in arrays and not any(t["tensor"] == "P2" for t in wq["tensors"]),
                    "%s: P2 (a copy of P) or float P stored: %s" % (tag, sorted(arrays)))
     print("  %-14s weights %d -> %d bytes (%.3fx), %.3f bits per quantized weight" %
