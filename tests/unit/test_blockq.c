@@ -8,6 +8,7 @@
 #include "ir.h"
 #include "edgec.h"
 #include "ec_blockq.h"
+#include "ec_elementwise.h"
 
 static jmp_buf jb;
 
@@ -309,6 +310,62 @@ static void test_bad_blockq_node(void **state)
     assert_non_null(strstr(ec_diag_last(), "hold 5 bytes, 1 rows of 8 need 34"));
 }
 
+/* ---- constant masks as bits (WhereBits) ---------------------------------------- */
+/* ec_where_cbits against the test's own loop: y [2, 3, 13] = c [3, 13] ? a [2, 3, 13] : b
+ * (a scalar), c given as bits, element i at bit i % 8 of byte i / 8 (39 bits: the last byte
+ * is partly used). */
+static void test_where_bits_kernel(void **state)
+{
+    enum { N = 2, R = 3, C = 13 };
+    bool c[R * C];
+    uint8_t cb[(R * C + 7) / 8];
+    float a[N * R * C], b = -1.0f, y[N * R * C];
+    static const int32_t dims[3] = { N, R, C }, cs[3] = { 0, C, 1 }, as[3] = { R * C, C, 1 },
+                         bs[3] = { 0, 0, 0 };
+    int i, ones = 0;
+    (void)state;
+    memset(cb, 0, sizeof cb);
+    for (i = 0; i < R * C; i++) {
+        c[i] = frand() > 0.0f;
+        ones += c[i];
+        if (c[i]) cb[i / 8] |= (uint8_t)(1u << (i % 8));
+    }
+    assert_true(ones > 5 && ones < R * C - 5);
+    for (i = 0; i < N * R * C; i++) a[i] = (float)i;
+    ec_where_cbits(y, cb, a, &b, 4, 3, dims, cs, as, bs);
+    for (i = 0; i < N * R * C; i++) assert_true(y[i] == (c[i % (R * C)] ? a[i] : b));
+}
+
+static void test_bad_where_bits_node(void **state)
+{
+    ec_graph *g = ec_graph_new("g");
+    int64_t da[2] = { 4, 4 }, dw[1] = { 3 };
+    static const uint8_t bits[3] = { 1, 2, 3 };
+    static const int64_t shape[2] = { 4, 4 };
+    ec_shape sa = ec_shape_make(2, da);
+    const char *in[3] = { "m", "a", "a" }, *out[1] = { "y" };
+    int n;
+    ec_attr at;
+    (void)state;
+    ec_diag_set_file("bad.onnx");
+    g->opset = 13;
+    ec_add_input(g, "a", EC_DT_FLOAT, &sa);
+    add_const(g, "m", EC_DT_UINT8, 1, dw, bits);
+    n = ec_add_node(g, "WhereBits", "edgec", "wb", in, 3, out, 1);
+    memset(&at, 0, sizeof at);
+    at.name = ec_strdup("shape");
+    at.type = EC_ATTR_INTS;
+    at.n = 2;
+    at.ints = ec_alloc(sizeof shape);
+    memcpy(at.ints, shape, sizeof shape);
+    ec_node_add_attr(g, n, &at);
+    ec_add_output(g, "y", EC_DT_UNDEFINED, NULL);
+    ec_verify(g);
+    ec_toposort(g);
+    EXPECT_FAIL(ec_infer_and_fold(g));
+    assert_non_null(strstr(ec_diag_last(), "1-D uint8 constant of 2 bytes"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +375,8 @@ int main(void)
         cmocka_unit_test(test_gather_kernels),
         cmocka_unit_test(test_pass_and_interpreter),
         cmocka_unit_test(test_bad_blockq_node),
+        cmocka_unit_test(test_where_bits_kernel),
+        cmocka_unit_test(test_bad_where_bits_node),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
