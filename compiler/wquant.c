@@ -141,18 +141,6 @@ static bool reads_expanded(const ec_node *n)
     return false;
 }
 
-/* Node nd at index at; the nodes from at on move up by one. */
-static void insert_node(ec_graph *g, int at, const ec_node *nd)
-{
-    int i, k;
-    EC_PUSH(g->nodes, *nd);
-    memmove(g->nodes.a + at + 1, g->nodes.a + at, sizeof(ec_node) * (size_t)(g->nodes.n - 1 - at));
-    g->nodes.a[at] = *nd;
-    for (i = at; i < g->nodes.n; i++)
-        for (k = 0; k < g->nodes.a[i].nout; k++)
-            if (g->nodes.a[i].out[k] >= 0) g->values.a[g->nodes.a[i].out[k]].producer = i;
-}
-
 typedef struct expanded {
     int out;                        /* the expanding node's output, or -1 (left as it is) */
     ec_wq_tensor t;
@@ -176,18 +164,6 @@ static int make_bits(ec_graph *g, int src)
     g->values.a[v].is_initializer = true;
     g->values.a[v].producer = -1;
     return v;
-}
-
-static ec_attr ints_attr(const char *name, const int64_t *v, int n)
-{
-    ec_attr a;
-    memset(&a, 0, sizeof a);
-    a.name = ec_strdup(name);
-    a.type = EC_ATTR_INTS;
-    a.n = n;
-    a.ints = ec_alloc(sizeof(int64_t) * (size_t)n);
-    memcpy(a.ints, v, sizeof(int64_t) * (size_t)n);
-    return a;
 }
 
 /* Constants that only elementwise ops read are kept small in flash:
@@ -225,9 +201,9 @@ static void where_bits(ec_graph *g, int v, expanded_vec *ex)
         n->op = ec_strdup("WhereBits");
         n->domain = ec_strdup("edgec");
         n->in[0] = bits;
-        n->attrs = ec_alloc(sizeof(ec_attr));
-        n->attrs[0] = ints_attr("shape", w->shape.dim, w->shape.rank);
-        n->nattrs = 1;
+        n->attrs = NULL;
+        n->nattrs = 0;
+        ec_node_push_attr(n, ec_attr_new_ints("shape", w->shape.dim, w->shape.rank));
         ec_op_find(n->op, n->domain)->infer(g, i);
         memset(&e, 0, sizeof e);
         e.out = -1;
@@ -293,13 +269,12 @@ static void expand_constants(ec_graph *g, int block, blob_cache *cache, expanded
         nd.nout = 1;
         nd.out = ec_alloc(sizeof(int));
         nd.out[0] = y;
-        nd.attrs = ec_alloc(sizeof(ec_attr) * 5);
-        nd.attrs[nd.nattrs++] = int_attr("bits", 8);
-        nd.attrs[nd.nattrs++] = int_attr("block", block);
-        nd.attrs[nd.nattrs++] = int_attr("R", e.t.rows);
-        nd.attrs[nd.nattrs++] = int_attr("K", e.t.cols);
-        nd.attrs[nd.nattrs++] = ints_attr("shape", w->shape.dim, w->shape.rank);
-        insert_node(g, first, &nd);
+        ec_node_push_attr(&nd, ec_attr_new_int("bits", 8));
+        ec_node_push_attr(&nd, ec_attr_new_int("block", block));
+        ec_node_push_attr(&nd, ec_attr_new_int("R", e.t.rows));
+        ec_node_push_attr(&nd, ec_attr_new_int("K", e.t.cols));
+        ec_node_push_attr(&nd, ec_attr_new_ints("shape", w->shape.dim, w->shape.rank));
+        ec_splice_nodes(g, first, &nd, 1);
         for (i = 0; i < ex->n; i++)
             if (ex->a[i].out < 0 && ex->a[i].t.node >= first) ex->a[i].t.node++;
         for (i = first + 1; i < g->nodes.n; i++)
