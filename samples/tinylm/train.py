@@ -9,14 +9,13 @@ Corpus: the license texts Debian ships in /usr/share/common-licenses (the fixed 
 concatenated in that order, ASCII). The first 90% is the training text, the last 10% is held
 out. The model: a GPT with pre-LayerNorm blocks (causal self-attention, GELU MLP), learned
 token and position embeddings, N_LAYER x D_MODEL, N_HEAD heads, context CTX characters.
-Training runs a fixed number of steps (STEPS) with a fixed seed and 2 threads. STEPS and BATCH
-are small because the machine that made the committed files was shared by many jobs (about 11 s
-per step of 8 x 128 characters, 100 steps in 18 minutes); the model is undertrained, which does
-not matter for what the sample checks: that the generated C computes what PyTorch computes.
+Training runs a fixed number of steps (STEPS) of BATCH windows with a fixed seed and 2 threads.
+The committed run: 2000 steps of 32 x 128 characters (TRAIN_TIME, see ref/train_log.txt).
 
 Debian's python3-torch uses the reference BLAS (libblas3) unless another libblas.so.3 is
 installed; OpenBLAS is about ten times faster. The committed run used the OpenBLAS of Debian's
-libopenblas0-pthread, put first with LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread.
+libopenblas0-pthread, unpacked with `apt-get download libopenblas0-pthread && dpkg -x ...` and
+put first with LD_LIBRARY_PATH=<unpacked>/usr/lib/x86_64-linux-gnu/openblas-pthread.
 
 Writes, next to this script:
   tinylm.onnx        the full-sequence model: tokens [1,CTX] int64 -> logits [1,CTX,V]
@@ -50,8 +49,8 @@ SEED = 1234
 THREADS = 2
 N_LAYER, D_MODEL, N_HEAD, CTX = 4, 128, 4, 128
 HEAD_DIM = D_MODEL // N_HEAD
-STEPS = int(os.environ.get("TINYLM_STEPS", "100"))  # env override only for smoke tests
-BATCH = 8
+STEPS = int(os.environ.get("TINYLM_STEPS", "2000"))  # env overrides only for smoke tests
+BATCH = int(os.environ.get("TINYLM_BATCH", "32"))
 LR_MAX, LR_MIN, WARMUP = 3e-3, 1e-4, 20
 OPSET = 17
 HELD_WINDOWS = 32
