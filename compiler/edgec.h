@@ -144,6 +144,7 @@ bool ec_plan_check(const ec_program *p, char *why, size_t n);
 /* ---- weight-only block quantization (compiler/wquant.c) ---------------- */
 #define EC_WQ_MIN_WEIGHTS 1024      /* smaller weight tensors stay float */
 #define EC_WQ_MIN_EXPAND 256        /* the same for float constants expanded at run time */
+#define EC_WQ_SCALE_STEPS 10        /* block scales tried: amax * (1 - 0.025 c) / Q */
 
 /* One constant weight tensor a MatMul, Gemm or Gather reads. */
 typedef struct ec_wq_tensor {

@@ -7,15 +7,25 @@
  * Gather's table [V, D]). Per block of B weights (the last one of a row
  * padded with zeros):
  *
- *     amax = max |w|                    (float32)
- *     d    = float16(amax / Q)          Q = 127 (w8) or 7 (w4), round to nearest even
- *     q    = clamp(round(w / d), -Q, Q) round half away from zero; q = 0 when d = 0
+ *     amax = max |w|, m the first weight with |m| = amax         (float32)
+ *     d    = the candidate with the least sum of (w - d q)^2 (in double, in
+ *            block order; the first of equal sums) among float16(amax * f / Q)
+ *            and, for w4, float16(-m * f / 8), f = 1 - 0.025 c for c = 0 ..
+ *            EC_WQ_SCALE_STEPS-1; Q = 127 (w8) or 7 (w4); float16 rounds to
+ *            nearest even
+ *     q    = clamp(round(w / d), lo, Q) round half away from zero, lo = -127
+ *            (w8) or -8 (w4); q = 0 when d = 0
  *
- * all in float32 arithmetic, so an independent implementation (numpy in
- * tests/wquant/) finds the same bytes. The node becomes BlockQuantGemm or
- * BlockQuantGather (ir/ops/blockq.c); activations stay float. A large float
- * constant that only elementwise ops read is packed along its last axis and
- * expanded into the arena by a BlockDequantize node (expand_constants).
+ * in float32 arithmetic (the error sums in double), so an independent
+ * implementation (numpy in tests/wquant/) finds the same bytes. The node
+ * becomes BlockQuantGemm or BlockQuantGather (ir/ops/blockq.c); activations
+ * stay float. In w4 mode, embedding tables and a layer that computes a graph
+ * output are packed at 8 bits (feeds_output).
+ *
+ * Constants that only elementwise ops read (expand_constants): float ones of
+ * at least EC_WQ_MIN_EXPAND weights become int8 blocks along their last axis,
+ * expanded into the arena by a BlockDequantize node; a bool one that only
+ * Where reads as its condition is stored as bits and read by WhereBits.
  *
  * Left float, with the reason in the report: tensors of fewer than
  * EC_WQ_MIN_WEIGHTS weights, non-finite weights, a scale beyond float16,
@@ -33,32 +43,58 @@ int64_t ec_wq_packed_bytes(int64_t R, int64_t K, int bits, int block)
     return (int64_t)ec_mul_size(ec_mul_size((size_t)R, (size_t)nb), (size_t)EC_BQ_BLOCK_BYTES(bits, block));
 }
 
+/* q for weight x at scale d: round half away from zero, clamped to [lo, Q]; 0 when d = 0. */
+static int quant_one(float x, float d, float lo, float Q)
+{
+    float qf = d != 0.0f ? roundf(x / d) : 0.0f;
+    return qf > Q ? (int)Q : qf < lo ? (int)lo : (int)qf;
+}
+
 void ec_wq_pack(uint8_t *out, const float *w, int64_t R, int64_t K, int64_t row_stride, int64_t col_stride,
                 int bits, int block)
 {
     const int64_t nb = (K + block - 1) / block;
-    const float Q = bits == 8 ? 127.0f : 7.0f;
+    const float Q = bits == 8 ? 127.0f : 7.0f, lo = bits == 8 ? -127.0f : -8.0f;
     const size_t bb = (size_t)EC_BQ_BLOCK_BYTES(bits, block);
     float *v = ec_alloc(sizeof(float) * (size_t)block);
     int64_t r, b, t;
+    int c;
     for (r = 0; r < R; r++) {
         for (b = 0; b < nb; b++) {
             uint8_t *blk = out + (size_t)(r * nb + b) * bb;
-            float amax = 0.0f, d;
-            uint16_t h;
+            float amax = 0.0f, m = 0.0f, d = 0.0f;
+            uint16_t h = 0;
+            double best = INFINITY;
             for (t = 0; t < block; t++) {
                 int64_t k = b * block + t;
                 v[t] = k < K ? w[r * row_stride + k * col_stride] : 0.0f;
-                if (fabsf(v[t]) > amax) amax = fabsf(v[t]);
+                if (fabsf(v[t]) > amax) {
+                    amax = fabsf(v[t]);
+                    m = v[t];
+                }
             }
-            h = ec_f32_to_f16(amax / Q);
-            d = ec_f16_to_f32(h);
+            /* the scale: of amax * f / Q for f = 1, 0.975, ..., 0.775 (rounded to float16), the
+             * one with the least squared error over the block; the first of equal ones */
+            for (c = 0; c < (bits == 4 ? 2 : 1) * EC_WQ_SCALE_STEPS && amax > 0.0f; c++) {
+                const float f = 1.0f - 0.025f * (float)(c % EC_WQ_SCALE_STEPS);
+                uint16_t hc = ec_f32_to_f16(c < EC_WQ_SCALE_STEPS ? amax * f / Q : -m * f / 8.0f);
+                float dc = ec_f16_to_f32(hc);
+                double err = 0.0;
+                for (t = 0; t < block; t++) {
+                    double e = (double)v[t] - (double)dc * (double)quant_one(v[t], dc, lo, Q);
+                    err += e * e;
+                }
+                if (err < best) {
+                    best = err;
+                    h = hc;
+                    d = dc;
+                }
+            }
             blk[0] = (uint8_t)(h & 0xffu);
             blk[1] = (uint8_t)(h >> 8);
             memset(blk + 2, 0, bb - 2);
             for (t = 0; t < block; t++) {
-                float qf = d > 0.0f ? roundf(v[t] / d) : 0.0f;
-                int q = qf > Q ? (int)Q : qf < -Q ? -(int)Q : (int)qf;
+                int q = quant_one(v[t], d, lo, Q);
                 if (bits == 8) {
                     int8_t s = (int8_t)q;
                     memcpy(blk + 2 + t, &s, 1);
@@ -288,6 +324,35 @@ static void expand_constants(ec_graph *g, int block, blob_cache *cache, expanded
     ec_free(out);
 }
 
+/* Does the output of node i reach a graph output through nothing but a bias
+ * or scale by a constant and reshapes (a language model's head, a
+ * classifier's last layer)? */
+static bool feeds_output(const ec_graph *g, int i)
+{
+    static const char *const pass[] = { "Add", "Sub", "Mul", "Div", "Reshape", "Flatten", "Squeeze",
+                                        "Unsqueeze", "Identity", "Cast", NULL };
+    int v = g->nodes.a[i].nout == 1 ? g->nodes.a[i].out[0] : -1, steps;
+    for (steps = 0; v >= 0 && steps < 16; steps++) {
+        int j, k, uses = 0, next = -1;
+        if (g->values.a[v].is_output) return true;
+        for (j = 0; j < g->nodes.n; j++) {
+            const ec_node *n = &g->nodes.a[j];
+            bool reads = false, ok = n->nout == 1;
+            if (n->dead) continue;
+            for (k = 0; k < n->nin; k++) {
+                if (n->in[k] == v) reads = true;
+                else if (n->in[k] >= 0 && !g->values.a[n->in[k]].data) ok = false;   /* another activation */
+            }
+            if (!reads) continue;
+            uses++;
+            for (k = 0; pass[k] && strcmp(n->op, pass[k]) != 0; k++) {}
+            next = ok && pass[k] && !(n->domain && n->domain[0]) ? n->out[0] : -1;
+        }
+        v = uses == 1 ? next : -1;
+    }
+    return false;
+}
+
 void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
 {
     blob_cache cache = { 0 };
@@ -316,7 +381,9 @@ void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
         a_in = n->nin > 1 ? n->in[gather ? 1 : 0] : -1;
         if (!float_const(g, wv) || a_in < 0 || g->values.a[a_in].data) continue;
         memset(&t, 0, sizeof t);
-        t.bits = bits;
+        /* w4: embedding tables and the layer that computes an output stay at 8 bits (their error
+         * is not averaged by later layers; a few percent of a language model's weights) */
+        t.bits = bits == 4 && (gather || feeds_output(g, i)) ? 8 : bits;
         t.node = i;
         t.source = wv;
         t.blob = -1;
@@ -347,16 +414,16 @@ void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
         if (!t.why && !ec_shape_is_static(&g->values.a[a_in].shape))
             t.why = gather ? "the indices' shape is known only at run time"
                            : "A's shape is known only at run time";
-        if (!t.why) t.why = why_not(w->data, t.rows * t.cols, bits, EC_WQ_MIN_WEIGHTS);
+        if (!t.why) t.why = why_not(w->data, t.rows * t.cols, t.bits, EC_WQ_MIN_WEIGHTS);
         if (t.why) {
             EC_PUSH(info->t, t);
             continue;
         }
-        t.blob = make_blob(g, &cache, wv, t.rows, t.cols, rs, cs, bits, block);
+        t.blob = make_blob(g, &cache, wv, t.rows, t.cols, rs, cs, t.bits, block);
         {
             ec_attr *at = ec_alloc(sizeof(ec_attr) * 8);
             int na = 0, c_in = gemm && n->nin > 2 ? n->in[2] : -1;
-            at[na++] = ec_attr_new_int("bits", bits);
+            at[na++] = ec_attr_new_int("bits", t.bits);
             at[na++] = ec_attr_new_int("block", block);
             if (gather) {
                 at[na++] = ec_attr_new_int("V", t.rows);

@@ -14,7 +14,7 @@
  *   w8: B bytes, q[i] int8 in [-127, 127];  weight i = d * q[i]
  *   w4: B/2 bytes, two weights per byte: weight 2j in the low nibble of
  *       byte j, weight 2j+1 in the high nibble, each a 4-bit two's
- *       complement integer in [-8, 7] (edgec writes [-7, 7]); weight = d * q
+ *       complement integer in [-8, 7]; weight = d * q (d may be negative)
  * so a block costs 16 + 8B (w8) or 16 + 4B (w4) bits: 8.5 and 4.5 bits per
  * weight at B = 32, plus the padding of the last block.
  *

@@ -55,10 +55,14 @@ static void test_layout_by_hand(void **state)
     /* w8, block 4: amax 127 -> d = 1 (float16 0x3c00); -63.5 rounds away from zero */
     static const float w8[4] = { 127.0f, -63.5f, 0.0f, 1.0f };
     static const uint8_t want8[6] = { 0x00, 0x3c, 0x7f, 0xc0, 0x00, 0x01 };
-    /* w4, block 4, K = 6: block 0 amax 7 -> d = 1, q = 1 -2 3 7 (nibbles: 1|e<<4, 3|7<<4);
-     * block 1 holds 14, -3 and two padding zeros: d = 2 (0x4000), q = 7, -1.5 -> -2 */
+    /* w4, block 4, K = 6: block 0 amax 7 -> d = 1 exact (error 0, the first candidate), q = 1 -2
+     * 3 7 (nibbles: 1|e<<4, 3|7<<4); block 1 holds 14, -3 and two padding zeros: the
+     * symmetric scales do no better than squared error 0.932 (d = 1.9501953125: q = 7, -2);
+     * the signed scale -14 / 8 = -1.75 (float16 0xbf00) gives q = -8 (exactly 14) and 2
+     * (-3.5): error 0.25, and its smaller variants more (-1.7060546875: 0.293): d = 0xbf00,
+     * nibbles 8|2<<4 */
     static const float w4[6] = { 1.0f, -2.0f, 3.0f, 7.0f, 14.0f, -3.0f };
-    static const uint8_t want4[8] = { 0x00, 0x3c, 0xe1, 0x73, 0x00, 0x40, 0xe7, 0x00 };
+    static const uint8_t want4[8] = { 0x00, 0x3c, 0xe1, 0x73, 0x00, 0xbf, 0x28, 0x00 };
     /* an all-zero block: scale 0, q 0 */
     static const float zero[4] = { 0 };
     static const uint8_t want0[4] = { 0 };
@@ -85,26 +89,55 @@ static void test_layout_by_hand(void **state)
     assert_int_equal(sizeof(ec_bq4_32), 18);
 }
 
-/* Quantize-dequantize error stays within half a step (d/2) of every weight. */
+/* Each block's scale d is one of the documented candidates: float16(amax * (1 - 0.025 c) / Q),
+ * or at w4 float16(-m * (1 - 0.025 c) / 8) with m the block's first weight of largest
+ * magnitude; every weight comes back within |d|/2, or within its clipping when beyond the
+ * grid [lo d, Q d]; and the block's squared error is at most that of the full scale
+ * float16(amax / Q). */
 static void test_error_bound(void **state)
 {
     enum { R = 5, K = 77 };
     float w[R * K], back[R * K];
     uint8_t blob[R * 3 * (2 + 32)];
-    int bits, i;
+    int bits, r, b, t, c;
     (void)state;
-    for (i = 0; i < R * K; i++) w[i] = frand() * (i % 13 == 0 ? 4.0f : 1.0f);
+    for (t = 0; t < R * K; t++) w[t] = frand() * (t % 13 == 0 ? 4.0f : 1.0f);
     for (bits = 4; bits <= 8; bits += 4) {
+        const float Q = bits == 8 ? 127.0f : 7.0f, lo = bits == 8 ? -127.0f : -8.0f;
+        const int bb = 2 + (bits == 8 ? 32 : 16);
         ec_wq_pack(blob, w, R, K, K, 1, bits, 32);
         decode(back, blob, bits, R, K, 32);
-        for (i = 0; i < R * K; i++) {
-            int r = i / K, b = (i % K) / 32, t;
-            float amax = 0.0f, step;
-            for (t = b * 32; t < b * 32 + 32 && t < K; t++)
-                if (fabsf(w[r * K + t]) > amax) amax = fabsf(w[r * K + t]);
-            step = amax / (bits == 8 ? 127.0f : 7.0f);
-            assert_true(fabsf(back[i] - w[i]) <= 0.5f * step * 1.002f + 1e-7f);
-        }
+        for (r = 0; r < R; r++)
+            for (b = 0; b * 32 < K; b++) {
+                const uint8_t *p = blob + (size_t)(r * 3 + b) * (size_t)bb;
+                float d = ec_f16_to_f32((uint16_t)(p[0] + 256 * p[1])), amax = 0.0f, m = 0.0f, d0;
+                double err = 0.0, err0 = 0.0;
+                bool listed = false;
+                for (t = b * 32; t < b * 32 + 32 && t < K; t++)
+                    if (fabsf(w[r * K + t]) > amax) {
+                        amax = fabsf(w[r * K + t]);
+                        m = w[r * K + t];
+                    }
+                for (c = 0; c < 10; c++) {
+                    float f = 1.0f - 0.025f * (float)c;
+                    listed |= d == ec_f16_to_f32(ec_f32_to_f16(amax * f / Q));
+                    listed |= bits == 4 && d == ec_f16_to_f32(ec_f32_to_f16(-m * f / 8.0f));
+                }
+                assert_true(listed);
+                d0 = ec_f16_to_f32(ec_f32_to_f16(amax / Q));
+                for (t = b * 32; t < b * 32 + 32 && t < K; t++) {
+                    float x = w[r * K + t], e = fabsf(back[r * K + t] - x), q0 = roundf(x / d0);
+                    float top = d > 0 ? Q * d : lo * d, bottom = d > 0 ? lo * d : Q * d;
+                    float lim = x > top ? x - top + 1e-6f : x < bottom ? bottom - x + 1e-6f
+                                                                    : 0.5f * fabsf(d) * 1.002f + 1e-7f;
+                    assert_true(e <= lim);
+                    if (q0 > Q) q0 = Q;
+                    if (q0 < -Q) q0 = -Q;
+                    err += (double)e * e;
+                    err0 += ((double)x - (double)d0 * q0) * ((double)x - (double)d0 * q0);
+                }
+                assert_true(err <= err0 * (1.0 + 1e-9) + 1e-12);
+            }
     }
 }
 

@@ -38,10 +38,21 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TIGHT = 2e-5      # max |edgec - numpy on dequantized weights| / max |numpy|
 # ||edgec - float model|| / ||float model|| (root mean square): the quantization error
 # itself, through five quantized layers of random weights with outliers planted
-LOOSE = {8: 0.02, 4: 0.40}
+LOOSE = {8: 0.02, 4: 0.25}
 MIN_WEIGHTS = 1024
 
 TOKENS = np.array([[3, 17, 49, 0, 25], [-1, 8, 8, 33, -50]], dtype=np.int64)  # -1: row 49, -50: row 0
+
+
+SCALE_STEPS = 10   # docs/KERNELS.md: the scale candidates, least squared error wins
+
+
+def quant(x, d, lo, Q):
+    """q = clamp(round half away from zero of x / d, lo, Q), 0 where d = 0 (float32 division)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = x / d
+    r = np.where(d != 0, r, np.float32(0)).astype(np.float64)
+    return np.clip(np.sign(r) * np.floor(np.abs(r) + 0.5), lo, Q)
 
 
 def pack(m, bits, block):
@@ -51,15 +62,29 @@ def pack(m, bits, block):
     x = np.zeros((R, nb * block), dtype=np.float32)
     x[:, :K] = m
     x = x.reshape(R, nb, block)
-    Q = np.float32(127 if bits == 8 else 7)
+    Q, lo = (np.float32(127), -127) if bits == 8 else (np.float32(7), -8)
     amax = np.abs(x).max(axis=2)
-    d16 = (amax / Q).astype(np.float32).astype(np.float16)
+    first = np.abs(x).argmax(axis=2)                      # the first weight of largest magnitude
+    msigned = np.take_along_axis(x, first[:, :, None], axis=2)[:, :, 0]
+    best = np.full((R, nb), np.inf)
+    d16 = np.zeros((R, nb), dtype=np.float16)
+    for c in range((2 if bits == 4 else 1) * SCALE_STEPS):
+        f = np.float32(1) - np.float32(0.025) * np.float32(c % SCALE_STEPS)
+        if c < SCALE_STEPS:
+            cand = (amax * f / Q).astype(np.float32).astype(np.float16)
+        else:                                             # w4: -m maps to -8
+            cand = (-msigned * f / np.float32(8)).astype(np.float32).astype(np.float16)
+        dc = cand.astype(np.float32)
+        qc = quant(x, dc[:, :, None], lo, Q)
+        err = np.zeros((R, nb))
+        for t in range(block):          # in block order, in float64, as the sum is defined
+            e = x[:, :, t].astype(np.float64) - dc.astype(np.float64) * qc[:, :, t]
+            err = err + e * e
+        better = (err < best) & (amax > 0)
+        best = np.where(better, err, best)
+        d16 = np.where(better, cand, d16)
     d = d16.astype(np.float32)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = x / d[:, :, None]
-    r = np.where(d[:, :, None] > 0, r, np.float32(0)).astype(np.float64)
-    q = np.sign(r) * np.floor(np.abs(r) + 0.5)          # half away from zero
-    q = np.clip(q, -Q, Q).astype(np.int64)
+    q = quant(x, d[:, :, None], lo, Q).astype(np.int64)
     deq = (q.astype(np.float32) * d[:, :, None]).reshape(R, nb * block)[:, :K]
     scale_bytes = d16.view(np.uint16).astype(np.int64)
     out = []
@@ -95,6 +120,9 @@ ROWS = {
     "W4": lambda a: a.T,       # Gemm B [K, N]
     "P": lambda a: a,          # read by Add: rows along the last axis
 }
+# at 8 bits in every mode: P (read by Add: expanded at run time), E (an embedding table) and W3
+# (fc3 computes the graph output h3)
+EIGHT_BITS = ("P", "E", "W3")
 BLOB_NAME = {"E": "E.w{b}b{B}", "W1": "W1.w{b}b{B}.T", "W2": "W2.w{b}b{B}.T", "W3": "W3.w{b}b{B}",
              "W4": "W4.w{b}b{B}.T",
              "P": "P.w{b}b{B}"}
@@ -165,11 +193,12 @@ def check_config(edgec, cc, work, bits, block, params, ref_float, failures):
     qweights = qbytes = 0
     for name, rows in ROWS.items():
         m = rows(params[name])
-        blob, dq = pack(np.ascontiguousarray(m), 8 if name == "P" else bits, block)
+        nbits = 8 if name in EIGHT_BITS else bits
+        blob, dq = pack(np.ascontiguousarray(m), nbits, block)
         deq[name] = rows(dq)          # back to the model's orientation
         if name == "P":
             deq["P2"] = deq["P"]      # stored once: both Adds read P
-        key = BLOB_NAME[name].format(b=8 if name == "P" else bits, B=block)
+        key = BLOB_NAME[name].format(b=nbits, B=block)
         failures.check(arrays.get(key) == blob, "%s: packed %s differs from numpy's (%s)" %
                        (tag, name, "missing" if key not in arrays else "%d bytes" % len(arrays[key])))
         qweights += m.size
