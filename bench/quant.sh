@@ -2,8 +2,9 @@
 # bench/quant.sh [EDGEC] - what quantization costs and saves at run time, float as the baseline
 # of the same run.
 #
-#   samples/tinylm  float32, w8 and w4 (--quantize w8|w4, blocks of 32): wall time of 200 greedy
-#                   decode steps (one process each, hyperfine), weight bytes from --report-json,
+#   samples/tinylm  float32, w8 and w4 (--quantize w8|w4, blocks of 32): wall time of 124 decode
+#                   steps (24 over the prompt, 100 greedy; one process each, hyperfine), weight
+#                   bytes of the decode step from --report-json,
 #                   ratios against float32
 #   samples/cnn     float32 and int8 (--quantize int8 --calib): milliseconds per image over the
 #                   500 held-out images as the program measures them, weight bytes, ratios
@@ -19,7 +20,7 @@ RUNS=${RUNS:-5}
 mkdir -p "$W"
 weights() { sed -n 's/.*"totals":.*"weights_bytes": *\([0-9][0-9]*\).*/\1/p' "$1"; }
 
-echo "== samples/tinylm: 200 greedy decode steps (KV cache), $RUNS runs each"
+echo "== samples/tinylm: 124 decode steps (KV cache; 24 prompt, 100 greedy), $RUNS runs each"
 for v in f32 w8 w4; do
   q=$([ "$v" = f32 ] && echo "" || echo "$v")
   make -s -C "$ROOT/samples/tinylm" all QUANT=$q B="$B" OPT=-O2 >/dev/null
@@ -29,9 +30,9 @@ for v in f32 w8 w4; do
     --report-json "$W/step-$v.json" >/dev/null
 done
 hyperfine -N -w 1 -r "$RUNS" --export-json "$W/tinylm.json" \
-  -n f32 "$B/tinylm/f32/tinylm $ROOT/samples/tinylm generate 200" \
-  -n w8 "$B/tinylm/w8/tinylm $ROOT/samples/tinylm generate 200" \
-  -n w4 "$B/tinylm/w4/tinylm $ROOT/samples/tinylm generate 200" >/dev/null
+  -n f32 "$B/tinylm/f32/tinylm $ROOT/samples/tinylm generate 100" \
+  -n w8 "$B/tinylm/w8/tinylm $ROOT/samples/tinylm generate 100" \
+  -n w4 "$B/tinylm/w4/tinylm $ROOT/samples/tinylm generate 100" >/dev/null
 /usr/bin/python3 - "$W" <<'PY'
 import json, re, sys
 w = sys.argv[1]

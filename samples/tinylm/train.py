@@ -10,7 +10,7 @@ concatenated in that order, ASCII). The first 90% is the training text, the last
 out. The model: a GPT with pre-LayerNorm blocks (causal self-attention, GELU MLP), learned
 token and position embeddings, N_LAYER x D_MODEL, N_HEAD heads, context CTX characters.
 Training runs a fixed number of steps (STEPS) of BATCH windows with a fixed seed and 2 threads.
-The committed run: 2000 steps of 32 x 128 characters (TRAIN_TIME, see ref/train_log.txt).
+The committed run: 2000 steps of 32 x 128 characters in 2,851 s (ref/train_log.txt).
 
 Debian's python3-torch uses the reference BLAS (libblas3) unless another libblas.so.3 is
 installed; OpenBLAS is about ten times faster. The committed run used the OpenBLAS of Debian's
