@@ -36,6 +36,82 @@ static int32_t conv_point(const int8_t *xg, const int8_t *wm, int32_t cg, int32_
     return acc;
 }
 
+/* First k in [0, kn) with 0 <= base + k * d (d > 0), and one past the last with base + k * d < lim. */
+static int32_t k_first(int32_t base, int32_t d, int32_t kn)
+{
+    int32_t k = base >= 0 ? 0 : (-base + d - 1) / d;
+    return k < kn ? k : kn;
+}
+static int32_t k_end(int32_t base, int32_t d, int32_t kn, int32_t lim)
+{
+    int32_t k;
+    if (base >= lim) return 0;
+    k = (lim - 1 - base) / d + 1;
+    return k < kn ? k : kn;
+}
+
+/* The 2-D case of ec_s8_conv (images): the same sums in another order. For each
+ * output row, up to EC_S8_CONV_CHUNK outputs accumulate in int32 on the stack while
+ * every tap (channel, ky, kx) is added to all of them at once, over the outputs whose
+ * input column exists; the inner loop has no test and runs over consecutive inputs
+ * when the stride is 1. */
+#define EC_S8_CONV_CHUNK 64
+
+/* acc[j] += (xs[j * sw] - x_zp) * wv for j < cnt; restrict: the int8 input cannot alias the
+ * accumulators, so the compiler may vectorize the stride-1 case */
+static void tap(int32_t *restrict acc, const int8_t *restrict xs, int32_t cnt, int32_t sw, int32_t x_zp,
+                int32_t wv)
+{
+    int32_t j;
+    if (sw == 1)
+        for (j = 0; j < cnt; j++) acc[j] += ((int32_t)xs[j] - x_zp) * wv;
+    else
+        for (j = 0; j < cnt; j++) acc[j] += ((int32_t)xs[j * sw] - x_zp) * wv;
+}
+static void conv2d(int8_t *y, const int8_t *x, const int8_t *w, const int32_t *bias, int32_t n, int32_t c,
+                   int32_t m, int32_t group, int32_t x_zp, int32_t y_zp, int32_t act_min, int32_t act_max,
+                   const int32_t *rq, const int32_t *p)
+{
+    const int32_t ih = p[0], iw = p[1], oh = p[2], ow = p[3], kh = p[4], kw = p[5];
+    const int32_t sh = p[6], sw = p[7], dh = p[8], dw = p[9], ph = p[10], pw = p[11];
+    const int32_t cg = c / group, mg = m / group;
+    const size_t isz = (size_t)ih * (size_t)iw, ksz = (size_t)kh * (size_t)kw;
+    int32_t acc[EC_S8_CONV_CHUNK];
+    int32_t ni, mi, oy, o0, ci, ky, kx, j;
+    for (ni = 0; ni < n; ni++) {
+        for (mi = 0; mi < m; mi++) {
+            const int8_t *xg = x + ((size_t)ni * (size_t)c + (size_t)(mi / mg) * (size_t)cg) * isz;
+            const int8_t *wm = w + (size_t)mi * (size_t)cg * ksz;
+            int8_t *yo = y + ((size_t)ni * (size_t)m + (size_t)mi) * (size_t)oh * (size_t)ow;
+            const int32_t b = bias ? bias[mi] : 0, mu = rq[2 * mi], sv = rq[2 * mi + 1];
+            for (oy = 0; oy < oh; oy++) {
+                const int32_t iy0 = oy * sh - ph, ky0 = k_first(iy0, dh, kh), ky1 = k_end(iy0, dh, kh, ih);
+                for (o0 = 0; o0 < ow; o0 += EC_S8_CONV_CHUNK) {
+                    const int32_t cn = ow - o0 < EC_S8_CONV_CHUNK ? ow - o0 : EC_S8_CONV_CHUNK;
+                    for (j = 0; j < cn; j++) acc[j] = b;
+                    for (ci = 0; ci < cg; ci++) {
+                        const int8_t *xc = xg + (size_t)ci * isz, *wc = wm + (size_t)ci * ksz;
+                        for (ky = ky0; ky < ky1; ky++) {
+                            const int8_t *xr = xc + (size_t)(iy0 + ky * dh) * (size_t)iw;
+                            for (kx = 0; kx < kw; kx++) {
+                                /* output o0 + j reads input column (o0 + j) * sw + off */
+                                const int32_t wv = wc[(size_t)ky * (size_t)kw + (size_t)kx];
+                                const int32_t off = o0 * sw + kx * dw - pw;
+                                const int32_t j0 = k_first(off, sw, cn), j1 = k_end(off, sw, cn, iw);
+                                if (wv == 0 || j0 >= j1) continue;
+                                tap(acc + j0, xr + off + j0 * sw, j1 - j0, sw, x_zp, wv);
+                            }
+                        }
+                    }
+                    for (j = 0; j < cn; j++)
+                        yo[(size_t)oy * (size_t)ow + (size_t)(o0 + j)] =
+                            ec_s8_out(ec_s8_requant(acc[j], mu, sv), y_zp, act_min, act_max);
+                }
+            }
+        }
+    }
+}
+
 void ec_s8_conv(int8_t *y, const int8_t *x, const int8_t *w, const int32_t *bias,
                 int32_t n, int32_t c, int32_t m, int32_t group, int32_t x_zp, int32_t y_zp,
                 int32_t act_min, int32_t act_max, int32_t nd, const int32_t *rq,
@@ -45,6 +121,10 @@ void ec_s8_conv(int8_t *y, const int8_t *x, const int8_t *w, const int32_t *bias
     const int32_t cg = c / group, mg = m / group;
     const int32_t isz = prod32(p, nd), osz = prod32(out, nd), ksz = prod32(p + 2 * nd, nd);
     int32_t ni, mi, j, i;
+    if (nd == 2) {
+        conv2d(y, x, w, bias, n, c, m, group, x_zp, y_zp, act_min, act_max, rq, p);
+        return;
+    }
     for (ni = 0; ni < n; ni++) {
         for (mi = 0; mi < m; mi++) {
             const int32_t gi = mi / mg;
