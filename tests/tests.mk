@@ -131,3 +131,11 @@ check-strings: $(B)/edgec
 	sh tests/strings/run.sh $(B)/edgec
 .PHONY: check-strings
 test: check-strings
+
+# Other targets (tests/cross/): the generated C of the samples compiled warning-free for
+# Cortex-M4F, Cortex-M0 and aarch64, and the CNN run under qemu-aarch64 (float within 1e-4 of
+# PyTorch, int8 logits identical to this machine's).
+check-cross: $(B)/edgec
+	bash tests/cross/run.sh $(B)/edgec
+.PHONY: check-cross
+test: check-cross
