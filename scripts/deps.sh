@@ -24,7 +24,8 @@ TEST_PKGS=(
     libcmocka-dev                           # unit tests
     libonnx-testdata                        # the ONNX conformance suite
     python3 python3-onnx python3-numpy      # conformance runner and harness generator
-    gcc-arm-none-eabi libnewlib-arm-none-eabi   # check-cross: Cortex-M builds of generated C
+    gcc-arm-none-eabi libnewlib-arm-none-eabi   # check-cross, check-cortexm: Cortex-M builds
+    qemu-system-arm                         # check-cortexm: runs the Cortex-M4F build
     gcc-aarch64-linux-gnu qemu-user         # check-cross: aarch64 build, run under qemu-aarch64
 )
 

@@ -139,3 +139,10 @@ check-cross: $(B)/edgec
 	bash tests/cross/run.sh $(B)/edgec
 .PHONY: check-cross
 test: check-cross
+
+# A microcontroller (tests/cortexm/): samples/cnn's int8 build on a Cortex-M4F, bare metal under
+# qemu-system-arm, its logits bit-identical to the same build on this machine.
+check-cortexm: $(B)/edgec
+	bash tests/cortexm/run.sh $(B)/edgec
+.PHONY: check-cortexm
+test: check-cortexm
