@@ -692,7 +692,10 @@ static void infer_where(ec_graph *g, int node)
     ec_set_out(g, node, 0, a->dtype, &out);
 }
 
-static void lower_where(ec_graph *g, int node, ec_lowering *L)
+/* The call of Where or WhereBits: cs is the condition's shape (input 0's, or
+ * WhereBits' attribute), kernel and cname the kernel and its condition argument. */
+static void emit_where(ec_graph *g, int node, ec_lowering *L, const ec_shape *cs, const char *kernel,
+                       const char *cname)
 {
     static const char *const names[] = { "c_strides", "a_strides", "b_strides" };
     int y = out_id(g, node);
@@ -703,19 +706,26 @@ static void lower_where(ec_graph *g, int node, ec_lowering *L)
     int k;
     int ids[4];
     for (k = 0; k < 3; k++) {
-        s[k] = eff_shape(g, node, k);
+        s[k] = k == 0 ? *cs : eff_shape(g, node, k);
         ins[k] = &s[k];
         ids[k] = ec_in_id(g, node, k);
     }
+    if (strcmp(kernel, "ec_where") != 0) ids[0] = -1; /* the bits: a constant, no run-time dims */
     ids[3] = y;
     plan_bcast(g, ids, &g->values.a[y].shape, ins, 3, &p);
-    c = ec_emit(L, "ec_where");
+    c = ec_emit(L, kernel);
     ec_arg_out(c, "y", y);
-    ec_arg_in(c, "c", ec_in_id(g, node, 0));
+    ec_arg_in(c, cname, ec_in_id(g, node, 0));
     ec_arg_in(c, "a", ec_in_id(g, node, 1));
     ec_arg_in(c, "b", ec_in_id(g, node, 2));
     ec_arg_int(c, "elem_size", (int64_t)ec_dtype_size(g->values.a[y].dtype));
     arg_plan(c, &p, 3, names);
+}
+
+static void lower_where(ec_graph *g, int node, ec_lowering *L)
+{
+    ec_shape cs = eff_shape(g, node, 0);
+    emit_where(g, node, L, &cs, "ec_where", "c");
 }
 
 /* WhereBits (domain edgec, compiler/wquant.c): Where whose condition is a
@@ -755,31 +765,8 @@ static void infer_where_bits(ec_graph *g, int node)
 
 static void lower_where_bits(ec_graph *g, int node, ec_lowering *L)
 {
-    static const char *const names[] = { "c_strides", "a_strides", "b_strides" };
-    int y = out_id(g, node);
-    ec_shape s[3];
-    const ec_shape *ins[3];
-    bplan p;
-    ec_call *c;
-    int k;
-    int ids[4];
-    s[0] = cbits_shape(g, node);
-    s[1] = ec_in(g, node, 1)->shape;
-    s[2] = ec_in(g, node, 2)->shape;
-    for (k = 0; k < 3; k++) {
-        ins[k] = &s[k];
-        ids[k] = ec_in_id(g, node, k);
-    }
-    ids[0] = -1; /* the bits: a constant, no run-time dims */
-    ids[3] = y;
-    plan_bcast(g, ids, &g->values.a[y].shape, ins, 3, &p);
-    c = ec_emit(L, "ec_where_cbits");
-    ec_arg_out(c, "y", y);
-    ec_arg_in(c, "cb", ec_in_id(g, node, 0));
-    ec_arg_in(c, "a", ec_in_id(g, node, 1));
-    ec_arg_in(c, "b", ec_in_id(g, node, 2));
-    ec_arg_int(c, "elem_size", (int64_t)ec_dtype_size(g->values.a[y].dtype));
-    arg_plan(c, &p, 3, names);
+    ec_shape cs = cbits_shape(g, node);
+    emit_where(g, node, L, &cs, "ec_where_cbits", "cb");
 }
 
 /* ---- op table ---------------------------------------------------------------------- */

@@ -626,34 +626,23 @@ DEF_CAST(b, bool, C_BOOL, C_BOOL, C_BOOL)
 #define WHERE_BOOL(k) c[k]
 #define WHERE_BIT(k) ((cb[(k) >> 3] >> ((k) & 7)) & 1u)
 
-void ec_where(void *y, const bool *c, const void *a, const void *b, int32_t elem_size,
-              int32_t rank, const int32_t *dims, const int32_t *c_strides,
-              const int32_t *a_strides, const int32_t *b_strides)
-{
-    bcast it;
-    int32_t r, i;
-    int32_t sc = c_strides[rank - 1], sa = a_strides[rank - 1], sb = b_strides[rank - 1];
-    bc_init(&it, rank, dims, c_strides, a_strides, b_strides);
-    switch (elem_size) {
-    case 1: WHERE_ROWS(uint8_t, WHERE_BOOL); break;
-    case 2: WHERE_ROWS(uint16_t, WHERE_BOOL); break;
-    case 4: WHERE_ROWS(uint32_t, WHERE_BOOL); break;
-    default: WHERE_ROWS(uint64_t, WHERE_BOOL); break;
+/* ec_where (condition C of type CT, one bool per element) and ec_where_cbits (one bit per
+ * element): the same body, COND reading the condition */
+#define DEF_WHERE(NAME, CT, C, COND) \
+    void NAME(void *y, const CT *C, const void *a, const void *b, int32_t elem_size, int32_t rank, \
+              const int32_t *dims, const int32_t *c_strides, const int32_t *a_strides, \
+              const int32_t *b_strides) \
+    { \
+        bcast it; \
+        int32_t r, i; \
+        int32_t sc = c_strides[rank - 1], sa = a_strides[rank - 1], sb = b_strides[rank - 1]; \
+        bc_init(&it, rank, dims, c_strides, a_strides, b_strides); \
+        switch (elem_size) { \
+        case 1: WHERE_ROWS(uint8_t, COND); break; \
+        case 2: WHERE_ROWS(uint16_t, COND); break; \
+        case 4: WHERE_ROWS(uint32_t, COND); break; \
+        default: WHERE_ROWS(uint64_t, COND); break; \
+        } \
     }
-}
-
-void ec_where_cbits(void *y, const uint8_t *cb, const void *a, const void *b, int32_t elem_size,
-                    int32_t rank, const int32_t *dims, const int32_t *c_strides,
-                    const int32_t *a_strides, const int32_t *b_strides)
-{
-    bcast it;
-    int32_t r, i;
-    int32_t sc = c_strides[rank - 1], sa = a_strides[rank - 1], sb = b_strides[rank - 1];
-    bc_init(&it, rank, dims, c_strides, a_strides, b_strides);
-    switch (elem_size) {
-    case 1: WHERE_ROWS(uint8_t, WHERE_BIT); break;
-    case 2: WHERE_ROWS(uint16_t, WHERE_BIT); break;
-    case 4: WHERE_ROWS(uint32_t, WHERE_BIT); break;
-    default: WHERE_ROWS(uint64_t, WHERE_BIT); break;
-    }
-}
+DEF_WHERE(ec_where, bool, c, WHERE_BOOL)
+DEF_WHERE(ec_where_cbits, uint8_t, cb, WHERE_BIT)
