@@ -389,6 +389,25 @@ static int nconsumers(const ec_graph *g, int v)
 }
 
 /* Clip/Relu bounds (lo, hi), false when not constant. */
+/* A Pad whose pads are all 0 (constant mode; the pads from the attribute or a
+ * constant input): it changes nothing. */
+static bool zero_pad(const ec_graph *g, const ec_node *n)
+{
+    const int64_t *pv;
+    int np = ec_attr_ints(n, "pads", &pv), d;
+    if (strcmp(ec_attr_string(n, "mode", "constant"), "constant") != 0) return false;
+    if (n->nin >= 2 && n->in[1] >= 0) {
+        const ec_value *pd = &g->values.a[n->in[1]];
+        if (!pd->data) return false;
+        for (d = 0; d < ec_shape_numel(&pd->shape); d++)
+            if (ec_const_int(pd, d) != 0) return false;
+        return true;
+    }
+    for (d = 0; d < np; d++)
+        if (pv[d] != 0) return false;
+    return true;
+}
+
 static bool act_bounds(const ec_graph *g, int node, double *lo, double *hi)
 {
     const ec_node *n = &g->nodes.a[node];
@@ -483,6 +502,10 @@ static void make_plan(ec_graph *g, plan *P, bool *isq)
                    op_is(n, "Squeeze") || op_is(n, "Unsqueeze")) {
             if (x >= 0 && isq[x]) kind = K_PASS;
             else P->why[i] = "input not int8";
+        } else if (op_is(n, "Pad")) {
+            /* all pads 0 (PyTorch exports one before AvgPool2d with padding=0): a no-op */
+            if (x >= 0 && isq[x] && zero_pad(g, n)) kind = K_PASS;
+            else P->why[i] = "input not int8, or pads not all 0";
         }
         if (kind == K_FLOAT) continue;
         P->kind[i] = kind;
@@ -867,6 +890,11 @@ static void rewrite_node(rw *r, plan *P, int i)
         in[1] = scalar_const_s8(g, ec_fmt("%s_min_q", name), isfinite(lo) ? quant1((float)lo, r->qp[x]) : -128);
         in[2] = scalar_const_s8(g, ec_fmt("%s_max_q", name), isfinite(hi) ? quant1((float)hi, r->qp[x]) : 127);
         add_node(g, "Clip", "", name, in, 3, yq);
+        return;
+    }
+    /* a Pad of zeros: the int8 value passes through */
+    if (op_is(&g->nodes.a[i], "Pad")) {
+        add_node(g, "Identity", "", name, in, 1, yq);
         return;
     }
     /* MaxPool, Reshape, Flatten, Transpose, Squeeze, Unsqueeze: same node on int8 */

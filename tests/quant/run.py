@@ -297,6 +297,18 @@ def main():
               and o["top1_agree"] == int((a.argmax(1) == b.argmax(1)).sum()),
               "--calib-method %s: program runs, report's logits figures == numpy" % method)
 
+    # a PyTorch export's Pad of zeros before AveragePool (samples/cnn) passes the int8 value
+    # through, so the pool runs on int8 too instead of between a Dequantize and a Quantize
+    root = os.path.dirname(os.path.dirname(HERE))
+    js = os.path.join(OUT, "sample_cnn.json")
+    p = subprocess.run([EDGEC, os.path.join(root, "samples", "cnn", "cnn.onnx"), "-o", os.path.join(OUT, "sample_cnn"),
+                        "--quantize", "int8", "--calib", os.path.join(root, "samples", "cnn", "calib"),
+                        "--report-json", js], capture_output=True, text=True)
+    kinds = {L["node"]: L["type"] for L in json.load(open(js))["quantization"]["layers"]} if p.returncode == 0 else {}
+    check(kinds.get("/features/features.17/Pad") == "int8" and kinds.get("/features/features.17/AveragePool") == "int8",
+          "samples/cnn: the zero Pad and its AveragePool run on int8 (%s)" %
+          {k: v for k, v in kinds.items() if "features.17" in k})
+
     # determinism
     d = os.path.join(OUT, "det")
     snaps = []
