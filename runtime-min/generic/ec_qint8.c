@@ -50,24 +50,35 @@ static int32_t k_end(int32_t base, int32_t d, int32_t kn, int32_t lim)
     return k < kn ? k : kn;
 }
 
-/* The 2-D case of ec_s8_conv (images): the same sums in another order. For each
- * output row, up to EC_S8_CONV_CHUNK outputs accumulate in int32 on the stack while
- * every tap (channel, ky, kx) is added to all of them at once, over the outputs whose
- * input column exists; the inner loop has no test and runs over consecutive inputs
- * when the stride is 1. */
-#define EC_S8_CONV_CHUNK 64
+/* The 2-D case of ec_s8_conv (images): the same sums in another order. For each output row,
+ * up to EC_S8_CONV_CHUNK outputs of EC_S8_CONV_MB output channels (of one group) accumulate in
+ * int32 on the stack while every tap (input channel, ky, kx) is added to all of them at once,
+ * over the outputs whose input column exists: one load of an input feeds MB channels, and the
+ * inner loop has no test. */
+#define EC_S8_CONV_CHUNK 32
+#define EC_S8_CONV_MB 4
 
-/* acc[j] += (xs[j * sw] - x_zp) * wv for j < cnt; restrict: the int8 input cannot alias the
- * accumulators, so the compiler may vectorize the stride-1 case */
-static void tap(int32_t *restrict acc, const int8_t *restrict xs, int32_t cnt, int32_t sw, int32_t x_zp,
-                int32_t wv)
+/* acc[c][j] += (xs[j * sw] - x_zp) * wv[c] for j < cnt and the nc (1 or EC_S8_CONV_MB) channels;
+ * restrict: the int8 input cannot alias the accumulators, so the compiler may vectorize */
+static void taps(int32_t (*restrict acc)[EC_S8_CONV_CHUNK], int32_t j0, const int8_t *restrict xs,
+                 int32_t cnt, int32_t sw, int32_t x_zp, const int32_t *wv, int32_t nc)
 {
-    int32_t j;
-    if (sw == 1)
-        for (j = 0; j < cnt; j++) acc[j] += ((int32_t)xs[j] - x_zp) * wv;
-    else
-        for (j = 0; j < cnt; j++) acc[j] += ((int32_t)xs[j * sw] - x_zp) * wv;
+    int32_t j, k;
+    if (nc == EC_S8_CONV_MB) {
+        const int32_t w0 = wv[0], w1 = wv[1], w2 = wv[2], w3 = wv[3];
+        for (j = 0; j < cnt; j++) {
+            const int32_t v = (int32_t)xs[j * sw] - x_zp;
+            acc[0][j0 + j] += v * w0;
+            acc[1][j0 + j] += v * w1;
+            acc[2][j0 + j] += v * w2;
+            acc[3][j0 + j] += v * w3;
+        }
+        return;
+    }
+    for (k = 0; k < nc; k++)
+        for (j = 0; j < cnt; j++) acc[k][j0 + j] += ((int32_t)xs[j * sw] - x_zp) * wv[k];
 }
+
 static void conv2d(int8_t *y, const int8_t *x, const int8_t *w, const int32_t *bias, int32_t n, int32_t c,
                    int32_t m, int32_t group, int32_t x_zp, int32_t y_zp, int32_t act_min, int32_t act_max,
                    const int32_t *rq, const int32_t *p)
@@ -76,36 +87,46 @@ static void conv2d(int8_t *y, const int8_t *x, const int8_t *w, const int32_t *b
     const int32_t sh = p[6], sw = p[7], dh = p[8], dw = p[9], ph = p[10], pw = p[11];
     const int32_t cg = c / group, mg = m / group;
     const size_t isz = (size_t)ih * (size_t)iw, ksz = (size_t)kh * (size_t)kw;
-    int32_t acc[EC_S8_CONV_CHUNK];
-    int32_t ni, mi, oy, o0, ci, ky, kx, j;
+    int32_t acc[EC_S8_CONV_MB][EC_S8_CONV_CHUNK], wv[EC_S8_CONV_MB];
+    int32_t ni, mi, nc, k, oy, o0, ci, ky, kx, j;
     for (ni = 0; ni < n; ni++) {
-        for (mi = 0; mi < m; mi++) {
+        for (mi = 0; mi < m; mi += nc) {
             const int8_t *xg = x + ((size_t)ni * (size_t)c + (size_t)(mi / mg) * (size_t)cg) * isz;
             const int8_t *wm = w + (size_t)mi * (size_t)cg * ksz;
-            int8_t *yo = y + ((size_t)ni * (size_t)m + (size_t)mi) * (size_t)oh * (size_t)ow;
-            const int32_t b = bias ? bias[mi] : 0, mu = rq[2 * mi], sv = rq[2 * mi + 1];
+            /* EC_S8_CONV_MB channels at once while they stay in one group */
+            nc = mi % mg + EC_S8_CONV_MB <= mg ? EC_S8_CONV_MB : 1;
             for (oy = 0; oy < oh; oy++) {
                 const int32_t iy0 = oy * sh - ph, ky0 = k_first(iy0, dh, kh), ky1 = k_end(iy0, dh, kh, ih);
                 for (o0 = 0; o0 < ow; o0 += EC_S8_CONV_CHUNK) {
                     const int32_t cn = ow - o0 < EC_S8_CONV_CHUNK ? ow - o0 : EC_S8_CONV_CHUNK;
-                    for (j = 0; j < cn; j++) acc[j] = b;
+                    for (k = 0; k < nc; k++)
+                        for (j = 0; j < cn; j++) acc[k][j] = bias ? bias[mi + k] : 0;
                     for (ci = 0; ci < cg; ci++) {
-                        const int8_t *xc = xg + (size_t)ci * isz, *wc = wm + (size_t)ci * ksz;
+                        const int8_t *xc = xg + (size_t)ci * isz;
                         for (ky = ky0; ky < ky1; ky++) {
                             const int8_t *xr = xc + (size_t)(iy0 + ky * dh) * (size_t)iw;
                             for (kx = 0; kx < kw; kx++) {
                                 /* output o0 + j reads input column (o0 + j) * sw + off */
-                                const int32_t wv = wc[(size_t)ky * (size_t)kw + (size_t)kx];
                                 const int32_t off = o0 * sw + kx * dw - pw;
                                 const int32_t j0 = k_first(off, sw, cn), j1 = k_end(off, sw, cn, iw);
-                                if (wv == 0 || j0 >= j1) continue;
-                                tap(acc + j0, xr + off + j0 * sw, j1 - j0, sw, x_zp, wv);
+                                const size_t t = ((size_t)ci * (size_t)kh + (size_t)ky) * (size_t)kw + (size_t)kx;
+                                int32_t any = 0;
+                                if (j0 >= j1) continue;
+                                for (k = 0; k < nc; k++) {
+                                    wv[k] = wm[(size_t)k * (size_t)cg * ksz + t];
+                                    any |= wv[k];
+                                }
+                                if (any) taps(acc, j0, xr + off + j0 * sw, j1 - j0, sw, x_zp, wv, nc);
                             }
                         }
                     }
-                    for (j = 0; j < cn; j++)
-                        yo[(size_t)oy * (size_t)ow + (size_t)(o0 + j)] =
-                            ec_s8_out(ec_s8_requant(acc[j], mu, sv), y_zp, act_min, act_max);
+                    for (k = 0; k < nc; k++) {
+                        int8_t *yo = y + ((size_t)ni * (size_t)m + (size_t)(mi + k)) * (size_t)oh * (size_t)ow;
+                        const int32_t mu = rq[2 * (mi + k)], sv = rq[2 * (mi + k) + 1];
+                        for (j = 0; j < cn; j++)
+                            yo[(size_t)oy * (size_t)ow + (size_t)(o0 + j)] =
+                                ec_s8_out(ec_s8_requant(acc[k][j], mu, sv), y_zp, act_min, act_max);
+                    }
                 }
             }
         }

@@ -119,6 +119,10 @@ static void test_conv(void **state)
     conv_case(2, 4, 6, 2, 8, 8, 3, 2, 2, 1, 1, 2, 0, 1, 2, 0, true, false);
     conv_case(1, 8, 16, 1, 5, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, false, false);
     conv_case(1, 6, 6, 6, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false);   /* depthwise, generic kernel */
+    /* 6 output channels per group: four at once, then two one by one; rows longer than the
+     * 2-D path's chunk of 32 outputs, a stride of 2 */
+    conv_case(1, 4, 12, 2, 5, 70, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false);
+    conv_case(2, 3, 5, 1, 9, 75, 3, 5, 2, 2, 1, 2, 1, 2, 0, 3, false, false);
 }
 
 static void test_conv_1d(void **state)
