@@ -10,16 +10,6 @@
 #include "ec_blockq.h"
 #include "ec_elementwise.h"
 
-static jmp_buf jb;
-
-#define EXPECT_FAIL(expr) do { \
-        ec_diag_quiet(true); \
-        ec_diag_catch(&jb); \
-        if (setjmp(jb) == 0) { expr; fail_msg("expected a diagnostic from %s", #expr); } \
-        ec_diag_catch(NULL); \
-        ec_diag_quiet(false); \
-    } while (0)
-
 static uint32_t rng = 7;
 static float frand(void)
 {

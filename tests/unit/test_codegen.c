@@ -12,16 +12,6 @@
 #include <dirent.h>
 #include <math.h>
 
-#define EXPECT_FAIL(expr, needle) do { \
-        jmp_buf jb; \
-        ec_diag_quiet(true); \
-        ec_diag_catch(&jb); \
-        if (setjmp(jb) == 0) { expr; fail_msg("expected a diagnostic from %s", #expr); } \
-        ec_diag_catch(NULL); \
-        ec_diag_quiet(false); \
-        if (!strstr(ec_diag_last(), needle)) fail_msg("diagnostic '%s' lacks '%s'", ec_diag_last(), needle); \
-    } while (0)
-
 static ec_options opts(void)
 {
     ec_options o;
@@ -225,7 +215,7 @@ static void test_name_clash(void **state)
     ec_options o = opts();
     (void)state;
     compile(g, &p);
-    EXPECT_FAIL(ec_codegen_c(&p, NULL, &o, &out), "'a.b' and output 'a_b' both become the C identifier 'a_b'");
+    EXPECT_FAIL_MSG(ec_codegen_c(&p, NULL, &o, &out), "'a.b' and output 'a_b' both become the C identifier 'a_b'");
     ec_free_all();
 }
 
@@ -255,10 +245,10 @@ static void test_budget(void **state)
     t.name = "tiny";
     t.alignment = 64;
     t.ram_bytes = 16;
-    EXPECT_FAIL(ec_codegen_c(&p, &t, &o, &out), "bytes of arena (RAM) but target 'tiny' has 16");
+    EXPECT_FAIL_MSG(ec_codegen_c(&p, &t, &o, &out), "bytes of arena (RAM) but target 'tiny' has 16");
     t.ram_bytes = 0;
     t.flash_bytes = 8;
-    EXPECT_FAIL(ec_codegen_c(&p, &t, &o, &out), "24 bytes of weights (flash) but target 'tiny' has 8");
+    EXPECT_FAIL_MSG(ec_codegen_c(&p, &t, &o, &out), "24 bytes of weights (flash) but target 'tiny' has 8");
     ec_free_all();
 }
 
@@ -286,7 +276,7 @@ static void test_output_write(void **state)
     blocker = ec_fmt("%s/file", dir);
     f = fopen(blocker, "wb");
     fclose(f);
-    EXPECT_FAIL(ec_output_write(&out, blocker), "file");
+    EXPECT_FAIL_MSG(ec_output_write(&out, blocker), "file");
     assert_int_equal(stat(blocker, &st), 0);
     assert_true(S_ISREG(st.st_mode));
     remove(path);
@@ -320,8 +310,8 @@ static void test_targets(void **state)
     assert_int_equal(t->ram_bytes, 0);
     assert_int_equal(t->flash_bytes, 0);
     assert_string_equal(t->cflags, "-std=c99 -O2");
-    EXPECT_FAIL(ec_target_load(".", "no-such-board"), "unknown target 'no-such-board' (known: generic)");
-    EXPECT_FAIL(ec_target_load(".", "../etc/passwd"), "unknown target");
+    EXPECT_FAIL_MSG(ec_target_load(".", "no-such-board"), "unknown target 'no-such-board' (known: generic)");
+    EXPECT_FAIL_MSG(ec_target_load(".", "../etc/passwd"), "unknown target");
 
     fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -330,11 +320,11 @@ static void test_targets(void **state)
     write_text(xml, "<?xml version=\"1.0\"?>\n<target name=\"b\">\n  <description>d</description>\n"
                     "  <isa>generic</isa>\n  <alignment>48</alignment>\n  <ram_bytes>1</ram_bytes>\n"
                     "  <flash_bytes>0</flash_bytes>\n  <cc>cc</cc>\n  <cflags></cflags>\n</target>\n");
-    EXPECT_FAIL(ec_target_load(".", xml), ".xml:5: ");
+    EXPECT_FAIL_MSG(ec_target_load(".", xml), ".xml:5: ");
     write_text(xml, "<?xml version=\"1.0\"?>\n<target name=\"b\">\n  <isa>generic</isa>\n</target>\n");
-    EXPECT_FAIL(ec_target_load(".", xml), ".xml:3: ");
+    EXPECT_FAIL_MSG(ec_target_load(".", xml), ".xml:3: ");
     write_text(xml, "<?xml version=\"1.0\"?>\n<target name=\"b\">\n\n  <isa>generic</is>\n</target>\n");
-    EXPECT_FAIL(ec_target_load(".", xml), ".xml:4: ");
+    EXPECT_FAIL_MSG(ec_target_load(".", xml), ".xml:4: ");
     write_text(xml, "<?xml version=\"1.0\"?>\n<target name=\"board\">\n  <description>d</description>\n"
                     "  <isa>armv7e-m</isa>\n  <alignment>16</alignment>\n  <ram_bytes>65536</ram_bytes>\n"
                     "  <flash_bytes>262144</flash_bytes>\n  <cc>arm-none-eabi-gcc</cc>\n  <cflags>-O2</cflags>\n</target>\n");

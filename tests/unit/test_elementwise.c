@@ -7,15 +7,6 @@
 #include "ir.h"
 #include "ec_elementwise.h"
 
-static jmp_buf jb;
-
-#define EXPECT_FAIL(expr) do { \
-        ec_diag_quiet(true); \
-        ec_diag_catch(&jb); \
-        if (setjmp(jb) == 0) { expr; fail_msg("expected a diagnostic from %s", #expr); } \
-        ec_diag_catch(NULL); \
-    } while (0)
-
 #define NEAR(got, ref, tol) do { \
         double g_ = (double)(got), r_ = (double)(ref); \
         if (!(fabs(g_ - r_) <= (tol) * (1.0 + fabs(r_)))) \

@@ -4,16 +4,6 @@
 #include "unit.h"
 #include "ir.h"
 
-static jmp_buf jb;
-
-/* Run expr expecting a diagnostic; returns the message. */
-#define EXPECT_FAIL(expr) do { \
-        ec_diag_quiet(true); \
-        ec_diag_catch(&jb); \
-        if (setjmp(jb) == 0) { expr; fail_msg("expected a diagnostic from %s", #expr); } \
-        ec_diag_catch(NULL); \
-    } while (0)
-
 static ec_shape shp(int rank, int64_t a, int64_t b)
 {
     int64_t d[2] = { a, b };

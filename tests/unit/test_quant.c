@@ -7,16 +7,6 @@
 #include "ir.h"
 #include "ec_quant.h"
 
-static jmp_buf jb;
-
-#define EXPECT_FAIL(expr) do { \
-        ec_diag_quiet(true); \
-        ec_diag_catch(&jb); \
-        if (setjmp(jb) == 0) { expr; fail_msg("expected a diagnostic from %s", #expr); } \
-        ec_diag_catch(NULL); \
-        ec_diag_quiet(false); \
-    } while (0)
-
 /* deterministic pseudo-random bytes */
 static uint32_t rng = 2024;
 static uint32_t urand(void)

@@ -9,16 +9,6 @@
 #include "ir.h"
 #include "ec_rnn.h"
 
-static jmp_buf jb;
-
-#define EXPECT_FAIL(expr) do { \
-        ec_diag_quiet(true); \
-        ec_diag_catch(&jb); \
-        if (setjmp(jb) == 0) { expr; fail_msg("expected a diagnostic from %s", #expr); } \
-        ec_diag_catch(NULL); \
-        ec_diag_quiet(false); \
-    } while (0)
-
 static void check_near(const float *got, const double *want, int n, const char *what)
 {
     int i;

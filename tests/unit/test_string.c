@@ -10,16 +10,6 @@
 #include "ec_string.h"
 #include "string_ref.h"
 
-static jmp_buf jb;
-
-#define EXPECT_FAIL(expr) do { \
-        ec_diag_quiet(true); \
-        ec_diag_catch(&jb); \
-        if (setjmp(jb) == 0) { expr; fail_msg("expected a diagnostic from %s", #expr); } \
-        ec_diag_catch(NULL); \
-        ec_diag_quiet(false); \
-    } while (0)
-
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static float f_of(uint32_t b)
