@@ -143,13 +143,15 @@ static bool dedupable(const ec_value *v)
 }
 
 typedef struct hashed {
-    uint64_t h;
+    size_t nbytes;
+    uint64_t h;                     /* 0 until the constant has a same-sized rival */
     int v;
 } hashed;
 
 static int cmp_hashed(const void *pa, const void *pb)
 {
     const hashed *a = pa, *b = pb;
+    if (a->nbytes != b->nbytes) return a->nbytes < b->nbytes ? -1 : 1;
     if (a->h != b->h) return a->h < b->h ? -1 : 1;
     return (a->v > b->v) - (a->v < b->v);
 }
@@ -163,16 +165,24 @@ void ec_dedupe_constants(ec_graph *g)
     for (i = 0; i < nv; i++) {
         same[i] = i;
         if (!dedupable(&g->values.a[i])) continue;
-        hv[n].h = const_hash(&g->values.a[i]);
+        hv[n].nbytes = g->values.a[i].nbytes;
         hv[n++].v = i;
     }
-    /* by hash, then by value id: the first of equal constants is the one kept */
+    /* by size; only constants that share their size with another are read and hashed (a
+     * large model's weights mostly differ in size, so most of its bytes are not read) */
+    qsort(hv, (size_t)n, sizeof *hv, cmp_hashed);
+    for (i = 0; i < n; i = j) {
+        for (j = i + 1; j < n && hv[j].nbytes == hv[i].nbytes; j++) {}
+        if (j - i > 1)
+            for (k = i; k < j; k++) hv[k].h = const_hash(&g->values.a[hv[k].v]);
+    }
+    /* by size, hash, then value id: the first of equal constants is the one kept */
     qsort(hv, (size_t)n, sizeof *hv, cmp_hashed);
     for (i = 0; i < n; i++) {
         const ec_value *a = &g->values.a[hv[i].v];
-        for (j = i - 1; j >= 0 && hv[j].h == hv[i].h; j--) {
+        for (j = i - 1; j >= 0 && hv[j].nbytes == hv[i].nbytes && hv[j].h == hv[i].h; j--) {
             const ec_value *b = &g->values.a[hv[j].v];
-            if (same[hv[j].v] != hv[j].v || b->dtype != a->dtype || b->nbytes != a->nbytes ||
+            if (same[hv[j].v] != hv[j].v || b->dtype != a->dtype ||
                 !ec_shape_eq(&a->shape, &b->shape) || memcmp(a->data, b->data, a->nbytes) != 0)
                 continue;
             same[hv[i].v] = hv[j].v;
