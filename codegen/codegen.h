@@ -1,8 +1,42 @@
-/* codegen.h - helpers shared by the C emitter and the reports (codegen/cg_util.c). */
+/* codegen.h - the code generation layer: targets, the C emitter, the reports.
+ *
+ *   codegen/target.c       targets/NAME.xml loader (libxml2, validated by targets/target.xsd)
+ *   codegen/emit_c.c       NAME.c / NAME.h (emit_weights.c: the constants; emit_runtime.c:
+ *                          the runtime-min files copied beside them)
+ *   codegen/out.c          the output set, written to disk at the end (out.h)
+ *   codegen/report.c       --report / --report-json
+ *   codegen/cg_util.c      facts about a planned program shared by the emitter and reports
+ */
 #ifndef EC_CODEGEN_H
 #define EC_CODEGEN_H
 
 #include "edgec.h"
+#include "out.h"
+
+/* ---- targets ----------------------------------------------------------- */
+typedef struct ec_target {
+    char *name;
+    char *description;
+    char *isa;                      /* "generic", "armv7e-m", ... */
+    int alignment;                  /* arena/weight alignment in bytes */
+    int64_t ram_bytes;              /* 0: unlimited */
+    int64_t flash_bytes;            /* 0: unlimited */
+    char *cc;                       /* suggested compiler */
+    char *cflags;                   /* suggested flags */
+} ec_target;
+
+/* NAME (looked up as ROOT/targets/NAME.xml) or a path ending in .xml. */
+ec_target *ec_target_load(const char *root, const char *name_or_file);
+
+/* Generate NAME.h, NAME.c, NAME_weights.c and the runtime-min files used. */
+void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, ec_output *out);
+
+/* ---- reports ----------------------------------------------------------- */
+void ec_report_print(const ec_program *p, const ec_target *t, const ec_options *o);
+/* JSON text of the same report (caller writes it). */
+char *ec_report_json(const ec_program *p, const ec_target *t, const ec_options *o);
+
+/* ---- helpers (codegen/cg_util.c) --------------------------------------- */
 
 /* Storage root of a value after planning (itself when not aliased). */
 int ec_cg_root(const ec_graph *g, int v);

@@ -1,200 +1,19 @@
-/* emit_c.c - C99 code generation: NAME.h, NAME.c, NAME_weights.h/.c, and the
- * runtime-min files the calls need, all into an in-memory ec_output; and
- * ec_output_write, which puts them on disk only once everything is ready.
+/* emit_c.c - C99 code generation of the model itself: NAME.h (the interface)
+ * and NAME.c (the body), and ec_codegen_c, which also has the weights
+ * (emit_weights.c) and the runtime-min files (emit_runtime.c) generated, all
+ * into an in-memory ec_output (codegen/out.c puts them on disk only once
+ * everything is ready).
  *
  * NAME.c is the schedule as a flat list of commented kernel calls on arena
  * offsets. Arguments come from ec_arg: tensors are the caller's pointers
  * (graph inputs and outputs), weight symbols (constants) or (T *)(A + off)
  * (arena values, through their storage root); floats are exact hex literals.
  */
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <unistd.h>
-#include "codegen.h"
-
-/* ---- buffers and the output set --------------------------------------- */
-
-#define EC_STREAM_CHUNK ((size_t)1 << 20)
-
-static void buf_flush(ec_buf *b)
-{
-    if (b->fp && b->len) {
-        if (fwrite(b->s, 1, b->len, b->fp) != b->len)
-            ec_fail_plain("cannot write generated code: %s", strerror(errno));
-        b->len = 0;
-        b->s[0] = '\0';
-    }
-}
-
-void ec_buf_put(ec_buf *b, const char *s, size_t n)
-{
-    if (b->fp && b->len + n > EC_STREAM_CHUNK) buf_flush(b);
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (b->len + n + 1 > cap) cap = ec_mul_size(cap, 2);
-        b->s = ec_realloc(b->s, cap);
-        b->cap = cap;
-    }
-    if (n) memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-void ec_buf_printf(ec_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    char small[256];
-    int n;
-    va_start(ap, fmt);
-    n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) ec_fail_plain("internal error: bad format '%s'", fmt);
-    if ((size_t)n < sizeof small) {
-        ec_buf_put(b, small, (size_t)n);
-    } else {
-        char *big = ec_alloc((size_t)n + 1);
-        va_start(ap, fmt);
-        vsnprintf(big, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-        ec_buf_put(b, big, (size_t)n);
-        ec_free(big);
-    }
-}
-
-void ec_output_add(ec_output *o, const char *name, char *data, size_t len)
-{
-    ec_outfile f;
-    int i;
-    for (i = 0; i < o->files.n; i++)
-        if (!strcmp(o->files.a[i].name, name))
-            ec_fail_plain("internal error: output file '%s' generated twice", name);
-    f.name = ec_strdup(name);
-    f.data = data;
-    f.len = len;
-    f.tmp = NULL;
-    EC_PUSH(o->files, f);
-}
-
-static void mkdir_p(const char *dir)
-{
-    char *d = ec_strdup(dir), *q;
-    struct stat st;
-    for (q = d + 1; *q; q++) {
-        if (*q != '/') continue;
-        *q = '\0';
-        if (mkdir(d, 0777) != 0 && errno != EEXIST)
-            ec_fail_plain("%s: cannot create directory: %s", d, strerror(errno));
-        *q = '/';
-    }
-    if (mkdir(d, 0777) != 0 && errno != EEXIST)
-        ec_fail_plain("%s: cannot create directory: %s", d, strerror(errno));
-    if (stat(d, &st) != 0 || !S_ISDIR(st.st_mode))
-        ec_fail_plain("%s: not a directory", d);
-    ec_free(d);
-}
-
-/* Temporary files being streamed; removed at exit unless renamed. */
-static EC_VEC(char *) live_tmp;
-
-static void remove_live_tmp(void)
-{
-    int i;
-    for (i = 0; i < live_tmp.n; i++)
-        if (live_tmp.a[i]) remove(live_tmp.a[i]);
-    live_tmp.n = 0;
-}
-
-static char *tmp_name(const char *dir, const char *name)
-{
-    if (strchr(name, '/') || name[0] == '.' || name[0] == '\0')
-        ec_fail_plain("internal error: bad output file name '%s'", name);
-    return ec_fmt("%s/.%s.tmp%ld", dir, name, (long)getpid());
-}
-
-bool ec_output_stream(ec_output *o, const char *name, ec_buf *b)
-{
-    static bool registered;
-    char *tmp;
-    if (!o->dir) return false;
-    mkdir_p(o->dir);
-    tmp = tmp_name(o->dir, name);
-    if (!registered) {
-        atexit(remove_live_tmp);
-        registered = true;
-    }
-    b->fp = fopen(tmp, "wb");
-    if (!b->fp) ec_fail_plain("%s/%s: cannot write: %s", o->dir, name, strerror(errno));
-    EC_PUSH(live_tmp, tmp);
-    buf_flush(b);
-    return true;
-}
-
-void ec_output_stream_end(ec_output *o, const char *name, ec_buf *b)
-{
-    ec_outfile f;
-    int i;
-    if (!b->fp) {
-        ec_output_add(o, name, b->s, b->len);
-        return;
-    }
-    buf_flush(b);
-    if (fclose(b->fp) != 0) ec_fail_plain("%s/%s: cannot write: %s", o->dir, name, strerror(errno));
-    b->fp = NULL;
-    ec_free(b->s);
-    memset(&f, 0, sizeof f);
-    f.name = ec_strdup(name);
-    f.tmp = ec_fmt("%s/.%s.tmp%ld", o->dir, name, (long)getpid());
-    for (i = 0; i < o->files.n; i++)
-        if (!strcmp(o->files.a[i].name, name))
-            ec_fail_plain("internal error: output file '%s' generated twice", name);
-    EC_PUSH(o->files, f);
-}
-
-void ec_output_write(const ec_output *o, const char *dir)
-{
-    char **tmp = ec_alloc(sizeof(char *) * (size_t)(o->files.n + 1));
-    int i, j;
-    mkdir_p(dir);
-    /* every file to a temporary name first; any failure removes them all */
-    for (i = 0; i < o->files.n; i++) {
-        const ec_outfile *f = &o->files.a[i];
-        FILE *fp;
-        bool ok;
-        tmp[i] = tmp_name(dir, f->name);
-        if (f->tmp) {
-            if (strcmp(f->tmp, tmp[i]) != 0)
-                ec_fail_plain("internal error: '%s' was streamed to another directory", f->name);
-            continue; /* already on disk */
-        }
-        fp = fopen(tmp[i], "wb");
-        ok = fp != NULL;
-        if (ok && f->len) ok = fwrite(f->data, 1, f->len, fp) == f->len;
-        if (fp && fclose(fp) != 0) ok = false;
-        if (!ok) {
-            int e = errno;
-            for (j = 0; j <= i; j++) remove(tmp[j]);
-            ec_fail_plain("%s/%s: cannot write: %s", dir, f->name, strerror(e));
-        }
-    }
-    for (i = 0; i < o->files.n; i++) {
-        char *final = ec_fmt("%s/%s", dir, o->files.a[i].name);
-        if (rename(tmp[i], final) != 0) {
-            int e = errno;
-            for (j = i; j < o->files.n; j++) remove(tmp[j]);
-            ec_fail_plain("%s: cannot write: %s", final, strerror(e));
-        }
-        ec_free(final);
-        ec_free(tmp[i]);
-    }
-    ec_free(tmp);
-    live_tmp.n = 0; /* renamed: nothing left to remove at exit */
-}
+#include "emit.h"
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -248,7 +67,7 @@ static char *c_ident(const char *name, const char *model)
 }
 
 /* Text that is safe inside a C comment: printable ASCII, no comment ends. */
-static void put_comment_text(ec_buf *b, const char *s)
+void ec_em_comment_text(ec_buf *b, const char *s)
 {
     for (; s && *s; s++) {
         unsigned char c = (unsigned char)*s;
@@ -260,22 +79,6 @@ static void put_comment_text(ec_buf *b, const char *s)
 }
 
 /* ---- literals ------------------------------------------------------------- */
-
-typedef struct cg {
-    const ec_program *p;
-    const ec_graph *g;
-    const ec_target *t;
-    const ec_options *o;
-    const char *name;               /* model name (a C identifier) */
-    char **param;                   /* per value: caller pointer name (input, or first output slot) */
-    char **out_param;               /* per graph output slot */
-    char **extent_param;            /* per value: its int64_t * size parameter (data_dep outputs) */
-    bool *param_used;               /* per value (inputs/outputs) */
-    int *weight;                    /* per value: weight index, or -1 */
-    bool need_math;                 /* INFINITY / NAN used */
-    bool uses_arena;
-    char **dim_param;               /* per run-time dim: NAME_run's argument name */
-} cg;
 
 /* "%a" of a finite double, as glibc prints it (shortest hex digits, no
  * trailing zeros), without the cost of printf: big models have millions. */
@@ -344,7 +147,7 @@ static void put_int(ec_buf *b, int64_t v, bool is_unsigned)
 }
 
 /* Element i of a constant as a C literal of its ctype. */
-static void put_elem(cg *c, ec_buf *b, const ec_value *v, int64_t i)
+void ec_em_elem(cg *c, ec_buf *b, const ec_value *v, int64_t i)
 {
     const unsigned char *d = v->data;
     switch (v->dtype) {
@@ -382,7 +185,7 @@ static void put_c_string(ec_buf *b, const char *s)
 }
 
 /* "float[3,4]"; a data-dependent dim shows its upper bound as "<=N". */
-static void put_type_shape(ec_buf *b, const ec_value *v)
+void ec_em_type_shape(ec_buf *b, const ec_value *v)
 {
     char sh[256];
     int d;
@@ -396,8 +199,6 @@ static void put_type_shape(ec_buf *b, const ec_value *v)
     ec_buf_printf(b, "]");
 }
 
-static char *upper(const char *s);
-
 /* Type and shape of value v; dims that are run-time values as polynomials of
  * the dims' model names ("float[1,2,past+1,4]"). */
 static void put_value_type(cg *c, ec_buf *b, int v)
@@ -406,7 +207,7 @@ static void put_value_type(cg *c, ec_buf *b, int v)
     const ec_program *p = c->p;
     int d;
     if (!p->dim_poly || x->shape.rank < 0) {
-        put_type_shape(b, x);
+        ec_em_type_shape(b, x);
         return;
     }
     ec_buf_printf(b, "%s[", ec_dtype_name(x->dtype));
@@ -419,7 +220,7 @@ static void put_value_type(cg *c, ec_buf *b, int v)
             int j;
             for (j = 0; j < p->rtdims.n; j++) names[j] = p->rtdims.a[j].name;
             e = ec_poly_str(p, poly, names, true);
-            put_comment_text(b, e);
+            ec_em_comment_text(b, e);
             ec_free(e);
             ec_free(names);
         } else {
@@ -445,7 +246,7 @@ static char *weight_sym(const cg *c, int w)
 /* With --weights-file: the weight as a typed pointer into the caller's blob. */
 static char *weight_blob_expr(const cg *c, int w, ec_dtype as)
 {
-    char *up = upper(c->name);
+    char *up = ec_em_upper(c->name);
     char *e = ec_fmt("(const %s *)(W + %s_W%d_OFFSET)", ec_dtype_ctype(as), up, c->weight[w]);
     ec_free(up);
     return e;
@@ -499,9 +300,9 @@ static void step_comment(cg *c, ec_buf *b, int s)
     ec_cg_node_io(g, n, &nin, &nout);
     indent(b, st->depth);
     ec_buf_printf(b, "/* node %d '", n->index);
-    put_comment_text(b, n->name);
+    ec_em_comment_text(b, n->name);
     ec_buf_printf(b, "' (");
-    put_comment_text(b, n->op);
+    ec_em_comment_text(b, n->op);
     ec_buf_printf(b, "): ");
     if (st->kind == EC_STEP_LOOP) ec_buf_printf(b, "%lld iterations: ", (long long)st->trips);
     for (k = 0; k < nin; k++) {
@@ -509,7 +310,7 @@ static void step_comment(cg *c, ec_buf *b, int s)
         if (n->in[k] < 0) continue;
         v = &g->values.a[n->in[k]];
         if (shown++) ec_buf_printf(b, ", ");
-        put_comment_text(b, v->name);
+        ec_em_comment_text(b, v->name);
         ec_buf_put(b, " ", 1);
         put_value_type(c, b, n->in[k]);
     }
@@ -520,14 +321,14 @@ static void step_comment(cg *c, ec_buf *b, int s)
         if (n->out[k] < 0) continue;
         v = &g->values.a[n->out[k]];
         if (shown++) ec_buf_printf(b, ", ");
-        put_comment_text(b, v->name);
+        ec_em_comment_text(b, v->name);
         ec_buf_put(b, " ", 1);
         put_value_type(c, b, n->out[k]);
     }
     if (ec_cg_step_is_view(c->p, s)) {
         int r = ec_cg_root(g, n->out[0]);
         ec_buf_printf(b, "; a view of '");
-        put_comment_text(b, g->values.a[r].name);
+        ec_em_comment_text(b, g->values.a[r].name);
         ec_buf_printf(b, "', no code");
     } else if (ec_cg_step_is_inplace(c->p, s)) {
         ec_buf_printf(b, "; in place");
@@ -666,7 +467,7 @@ static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
             ec_buf_printf(b, "%s", args[k]);
             if (nm && nm[0]) {
                 ec_buf_printf(b, " /* ");
-                put_comment_text(b, nm);
+                ec_em_comment_text(b, nm);
                 ec_buf_printf(b, " */");
             }
         }
@@ -678,7 +479,7 @@ static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
             ec_buf_printf(b, "%s    %s%s", ind, args[k], k + 1 < call->args.n ? "," : ");");
             if (nm && nm[0]) {
                 ec_buf_printf(b, " /* ");
-                put_comment_text(b, nm);
+                ec_em_comment_text(b, nm);
                 ec_buf_printf(b, " */");
             }
             ec_buf_printf(b, "\n");
@@ -755,154 +556,23 @@ static void emit_step(cg *c, ec_buf *b, int s)
         break;
     }
 }
-
-/* ---- the runtime-min files ----------------------------------------------- */
-
-typedef EC_VEC(char *) strvec;
-
-static bool has_str(const strvec *v, const char *s)
-{
-    int i;
-    for (i = 0; i < v->n; i++)
-        if (!strcmp(v->a[i], s)) return true;
-    return false;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ec_buf b = { 0 };
-    char tmp[4096];
-    size_t n;
-    if (!f) ec_fail_plain("%s: cannot read runtime-min file: %s", path, strerror(errno));
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) ec_buf_put(&b, tmp, n);
-    if (ferror(f)) ec_fail_plain("%s: read error", path);
-    fclose(f);
-    if (!b.s) ec_buf_put(&b, "", 0);
-    *len = b.len;
-    return b.s;
-}
-
-static bool file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* Add header h (and its family source, when there is one) to the file set. */
-static void want_header(const char *root, strvec *hdrs, strvec *srcs, const char *h, const char *src)
-{
-    if (!has_str(hdrs, h)) EC_PUSH(*hdrs, ec_strdup(h));
-    if (src) {
-        if (!has_str(srcs, src)) EC_PUSH(*srcs, ec_strdup(src));
-    } else if (strlen(h) > 2 && !strcmp(h + strlen(h) - 2, ".h")) {
-        char *c = ec_fmt("%.*s.c", (int)(strlen(h) - 2), h);
-        char *path = ec_fmt("%s/runtime-min/generic/%s", root, c);
-        if (file_exists(path) && !has_str(srcs, c)) EC_PUSH(*srcs, c);
-        else ec_free(c);
-        ec_free(path);
-    }
-}
-
-/* Every #include "x" of a runtime file pulls x (and its family) in too. */
-static void scan_includes(const char *root, const char *text, strvec *hdrs, strvec *srcs)
-{
-    const char *p = text;
-    while ((p = strstr(p, "#include")) != NULL) {
-        const char *q = p + 8, *e;
-        p = q;
-        while (*q == ' ' || *q == '\t') q++;
-        if (*q != '"') continue;
-        e = strchr(q + 1, '"');
-        if (!e || memchr(q + 1, '\n', (size_t)(e - q - 1))) continue;
-        {
-            char *h = ec_strndup(q + 1, (size_t)(e - q - 1));
-            char *path = ec_fmt("%s/runtime-min/include/%s", root, h);
-            if (!has_str(hdrs, h) && file_exists(path)) want_header(root, hdrs, srcs, h, NULL);
-            ec_free(path);
-            ec_free(h);
-        }
-    }
-}
-
-static void add_runtime(cg *c, ec_output *out, strvec *hdrs)
-{
-    const char *root = c->o && c->o->root ? c->o->root : ".";
-    strvec srcs = { 0 };
-    int s, k, i, done_h = 0, done_s = 0;
-    want_header(root, hdrs, &srcs, "ec_rt.h", "ec_rt.c");
-    for (i = 0; i < c->g->inputs.n; i++)   /* ec_str_check */
-        if (c->g->values.a[c->g->inputs.a[i]].dtype == EC_DT_STRING)
-            want_header(root, hdrs, &srcs, "ec_string.h", "ec_string.c");
-    for (s = 0; s < c->p->steps.n; s++) {
-        const ec_step *st = &c->p->steps.a[s];
-        if (ec_cg_step_is_view(c->p, s)) continue;
-        for (k = 0; k < st->L.calls.n; k++) {
-            const ec_kernel *kd = ec_kernel_find(st->L.calls.a[k].kernel);
-            if (!kd) continue;
-            if (kd->header) want_header(root, hdrs, &srcs, kd->header, kd->source);
-            else if (kd->source && !has_str(&srcs, kd->source)) EC_PUSH(srcs, ec_strdup(kd->source));
-        }
-    }
-    /* close over includes (a family may use another's header) */
-    while (done_h < hdrs->n || done_s < srcs.n) {
-        for (; done_h < hdrs->n; done_h++) {
-            char *path = ec_fmt("%s/runtime-min/include/%s", root, hdrs->a[done_h]);
-            size_t len;
-            char *text = read_file(path, &len);
-            scan_includes(root, text, hdrs, &srcs);
-            ec_free(text);
-            ec_free(path);
-        }
-        for (; done_s < srcs.n; done_s++) {
-            char *path = ec_fmt("%s/runtime-min/generic/%s", root, srcs.a[done_s]);
-            size_t len;
-            char *text = read_file(path, &len);
-            scan_includes(root, text, hdrs, &srcs);
-            ec_free(text);
-            ec_free(path);
-        }
-    }
-    qsort(hdrs->a, (size_t)hdrs->n, sizeof(char *), cmp_str);
-    qsort(srcs.a, (size_t)srcs.n, sizeof(char *), cmp_str);
-    for (i = 0; i < hdrs->n; i++) {
-        char *path = ec_fmt("%s/runtime-min/include/%s", root, hdrs->a[i]);
-        size_t len;
-        char *text = read_file(path, &len);
-        ec_output_add(out, hdrs->a[i], text, len);
-        ec_free(path);
-    }
-    for (i = 0; i < srcs.n; i++) {
-        char *path = ec_fmt("%s/runtime-min/generic/%s", root, srcs.a[i]);
-        size_t len;
-        char *text = read_file(path, &len);
-        ec_output_add(out, srcs.a[i], text, len);
-        ec_free(path);
-    }
-}
-
 /* ---- the whole thing -------------------------------------------------- */
 
-static void provenance(cg *c, ec_buf *b, const char *file, const char *what)
+void ec_em_provenance(cg *c, ec_buf *b, const char *file, const char *what)
 {
     ec_buf_printf(b, "/* %s - %s\n * Generated by edgec %s; do not edit.\n * command: ", file, what, EDGEC_VERSION);
-    put_comment_text(b, c->o && c->o->cmdline ? c->o->cmdline : "edgec");
+    ec_em_comment_text(b, c->o && c->o->cmdline ? c->o->cmdline : "edgec");
     ec_buf_printf(b, "\n * target: ");
-    put_comment_text(b, c->t && c->t->name ? c->t->name : "generic");
+    ec_em_comment_text(b, c->t && c->t->name ? c->t->name : "generic");
     if (c->t && c->t->description && c->t->description[0]) {
         ec_buf_printf(b, " (");
-        put_comment_text(b, c->t->description);
+        ec_em_comment_text(b, c->t->description);
         ec_buf_printf(b, ")");
     }
     ec_buf_printf(b, "\n */\n");
 }
 
-static char *upper(const char *s)
+char *ec_em_upper(const char *s)
 {
     char *u = ec_strdup(s), *p;
     for (p = u; *p; p++)
@@ -924,7 +594,7 @@ static void check_ident(const char *s)
 static void put_io_name(ec_buf *h, const ec_value *v)
 {
     ec_buf_printf(h, v->io_note ? " (" : " ('");
-    put_comment_text(h, v->io_note ? v->io_note : v->name);
+    ec_em_comment_text(h, v->io_note ? v->io_note : v->name);
     ec_buf_printf(h, v->io_note ? ")\n" : "')\n");
 }
 
@@ -988,250 +658,6 @@ static void name_params(cg *c)
     ec_free(from);
     ec_free(names);
 }
-
-/* Does any used float constant hold an infinity or NaN (NAME_weights.c then
- * includes math.h)? Known before the arrays are written, so they can be
- * streamed. */
-static bool weights_need_math(const ec_graph *g, const bool *used)
-{
-    int v;
-    for (v = 0; v < g->values.n; v++) {
-        const ec_value *x = &g->values.a[v];
-        int64_t n, i;
-        if (!used[v] || (x->dtype != EC_DT_FLOAT && x->dtype != EC_DT_DOUBLE)) continue;
-        n = ec_shape_numel(&x->shape);
-        for (i = 0; i < n; i++) {
-            double f;
-            if (x->dtype == EC_DT_FLOAT) {
-                float h;
-                memcpy(&h, (const unsigned char *)x->data + i * 4, 4);
-                f = h;
-            } else {
-                memcpy(&f, (const unsigned char *)x->data + i * 8, 8);
-            }
-            if (!isfinite(f)) return true;
-        }
-    }
-    return false;
-}
-
-/* Weights above this many bytes are streamed to disk as they are written. */
-#define EC_STREAM_WEIGHT_BYTES ((int64_t)4 << 20)
-
-static void emit_weights(cg *c, ec_output *out, bool *used)
-{
-    const ec_graph *g = c->g;
-    ec_buf h = { 0 }, s = { 0 };
-    char *up = upper(c->name);
-    char *hname = ec_fmt("%s_weights.h", c->name), *sname = ec_fmt("%s_weights.c", c->name);
-    int align = c->t && c->t->alignment > 0 ? c->t->alignment : 64;
-    int v, nw = 0;
-    int64_t total = 0;
-
-    provenance(c, &h, hname, "declarations of the model's constant tensors (internal).");
-    ec_buf_printf(&h, "#ifndef %s_WEIGHTS_H\n#define %s_WEIGHTS_H\n\n#include <stdbool.h>\n#include <stdint.h>\n\n",
-                  up, up);
-    /* the include, math.h and the alignment macro go before the arrays */
-    provenance(c, &s, sname, "the model's constant tensors.");
-    ec_buf_printf(&s, "#include \"%s\"\n", hname);
-    if (weights_need_math(g, used)) ec_buf_printf(&s, "#include <math.h> /* INFINITY, NAN */\n");
-    ec_buf_printf(&s, "\n#if defined(__GNUC__)\n#define EC_WEIGHT_ALIGN __attribute__((aligned(%d)))\n"
-                      "#else\n#define EC_WEIGHT_ALIGN\n#endif\n\n", align);
-    for (v = 0; v < g->values.n; v++)
-        if (used[v]) total += ec_cg_value_bytes(g, v);
-    if (total > EC_STREAM_WEIGHT_BYTES) ec_output_stream(out, sname, &s);
-    for (v = 0; v < g->values.n; v++) {
-        const ec_value *x = &g->values.a[v];
-        int64_t n, i;
-        if (!used[v]) continue;
-        n = ec_shape_numel(&x->shape);
-        if (x->nbytes < (size_t)ec_cg_value_bytes(g, v))
-            ec_fail("constant '%s' holds %zu bytes, its shape needs %lld", x->name, x->nbytes,
-                    (long long)ec_cg_value_bytes(g, v));
-        c->weight[v] = nw++;
-        ec_buf_printf(&h, "extern const %s %s_w%d[%lld]; /* '", ec_dtype_ctype(x->dtype), c->name, c->weight[v],
-                      (long long)(n > 0 ? n : 1));
-        put_comment_text(&h, x->name);
-        ec_buf_printf(&h, "' ");
-        put_type_shape(&h, x);
-        ec_buf_printf(&h, " */\n");
-        ec_buf_printf(&s, "/* '");
-        put_comment_text(&s, x->name);
-        ec_buf_printf(&s, "' ");
-        put_type_shape(&s, x);
-        ec_buf_printf(&s, ", %lld bytes */\nconst %s %s_w%d[%lld] EC_WEIGHT_ALIGN = {", (long long)ec_cg_value_bytes(g, v),
-                      ec_dtype_ctype(x->dtype), c->name, c->weight[v], (long long)(n > 0 ? n : 1));
-        if (n <= 0) ec_buf_printf(&s, " 0");
-        for (i = 0; i < n; i++) {
-            int per = x->dtype == EC_DT_FLOAT || x->dtype == EC_DT_DOUBLE ? 6 : 12;
-            ec_buf_put(&s, i % per == 0 ? "\n    " : " ", i % per == 0 ? 5 : 1);
-            put_elem(c, &s, x, i);
-            if (i + 1 < n) ec_buf_put(&s, ",", 1);
-        }
-        ec_buf_printf(&s, "\n};\n\n");
-    }
-    ec_buf_printf(&h, "\n#endif\n");
-    if (nw == 0) ec_buf_printf(&s, "typedef int %s_no_weights; /* ISO C forbids an empty file */\n", c->name);
-    ec_output_add(out, hname, h.s, h.len);
-    ec_output_stream_end(out, sname, &s);
-    ec_free(up);
-}
-
-/* FNV-1a, 32 bits: the checksum NAME_weights_check recomputes on the device. */
-static uint32_t fnv1a(uint32_t h, const unsigned char *p, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
-    return h;
-}
-
-#define EC_WBIN_HEADER 64
-
-/* --weights-file: NAME_weights.bin holds the constants, each at an offset
- * aligned to 64 bytes after a 64-byte header (magic "EDGECWTS", format 1,
- * tensor count, data bytes, FNV-1a of the data); NAME_weights.h gives every
- * offset. The generated code reads them through the blob pointer the caller
- * passes to NAME_run. */
-static void emit_weights_bin(cg *c, ec_output *out, bool *used)
-{
-    const ec_graph *g = c->g;
-    ec_buf h = { 0 }, s = { 0 };
-    char *up = upper(c->name);
-    char *hname = ec_fmt("%s_weights.h", c->name), *bname = ec_fmt("%s_weights.bin", c->name);
-    unsigned char hdr[EC_WBIN_HEADER];
-    static const unsigned char zeros[64];
-    int v, nw = 0;
-    int64_t off = EC_WBIN_HEADER, total;
-    uint32_t sum = 2166136261u, u32;
-    uint64_t u64;
-
-    provenance(c, &h, hname, "offsets of the model's constant tensors in the weights file (internal).");
-    ec_buf_printf(&h, "#ifndef %s_WEIGHTS_H\n#define %s_WEIGHTS_H\n\n", up, up);
-    for (v = 0; v < g->values.n; v++) {
-        const ec_value *x = &g->values.a[v];
-        int64_t nb;
-        if (!used[v]) continue;
-        nb = ec_cg_value_bytes(g, v);
-        if (x->nbytes < (size_t)nb)
-            ec_fail("constant '%s' holds %zu bytes, its shape needs %lld", x->name, x->nbytes, (long long)nb);
-        c->weight[v] = nw++;
-        ec_buf_printf(&h, "#define %s_W%d_OFFSET %lldu /* '", up, c->weight[v], (long long)off);
-        put_comment_text(&h, x->name);
-        ec_buf_printf(&h, "' ");
-        put_type_shape(&h, x);
-        ec_buf_printf(&h, ", %lld bytes */\n", (long long)nb);
-        off += (nb + 63) / 64 * 64;
-    }
-    total = off;
-    /* the data section's checksum first: the header carries it */
-    for (v = 0; v < g->values.n; v++) {
-        int64_t nb;
-        if (!used[v]) continue;
-        nb = ec_cg_value_bytes(g, v);
-        sum = fnv1a(sum, g->values.a[v].data, (size_t)nb);
-        sum = fnv1a(sum, zeros, (size_t)((nb + 63) / 64 * 64 - nb));
-    }
-    ec_buf_printf(&h, "\n/* FNV-1a (32 bits) of the bytes after the header */\n#define %s_WEIGHTS_FNV1A 0x%08lxu\n\n#endif\n",
-                  up, (unsigned long)sum);
-    memset(hdr, 0, sizeof hdr);
-    memcpy(hdr, "EDGECWTS", 8);
-    u32 = 1;
-    memcpy(hdr + 8, &u32, 4);
-    u32 = (uint32_t)nw;
-    memcpy(hdr + 12, &u32, 4);
-    u64 = (uint64_t)(total - EC_WBIN_HEADER);
-    memcpy(hdr + 16, &u64, 8);
-    memcpy(hdr + 24, &sum, 4);
-    ec_buf_put(&s, (const char *)hdr, sizeof hdr);
-    if (total > EC_STREAM_WEIGHT_BYTES) ec_output_stream(out, bname, &s);
-    for (v = 0; v < g->values.n; v++) {
-        int64_t nb;
-        if (!used[v]) continue;
-        nb = ec_cg_value_bytes(g, v);
-        ec_buf_put(&s, g->values.a[v].data, (size_t)nb);
-        ec_buf_put(&s, (const char *)zeros, (size_t)((nb + 63) / 64 * 64 - nb));
-    }
-    ec_output_add(out, hname, h.s, h.len);
-    ec_output_stream_end(out, bname, &s);
-    ec_free(up);
-}
-
-static bool used_any(const bool *used, int n)
-{
-    int i;
-    for (i = 0; i < n; i++)
-        if (used[i]) return true;
-    return false;
-}
-
-static int64_t weights_file_bytes(const ec_program *p, const bool *used)
-{
-    int64_t off = EC_WBIN_HEADER;
-    int v;
-    for (v = 0; v < p->g->values.n; v++)
-        if (used[v]) off += (ec_cg_value_bytes(p->g, v) + 63) / 64 * 64;
-    return off;
-}
-
-/* The weights-file checker and the POSIX loader (--weights-file). */
-static void emit_weights_check(cg *c, ec_buf *src)
-{
-    char *up = upper(c->name);
-    ec_buf_printf(src,
-        "\n/* Checks a weights blob before the first %s_run: 0 if it is %s_weights.bin\n"
-        " * as generated, -1 if misaligned (64 bytes needed), -2 if the size differs,\n"
-        " * -3 if the header differs (another model, format or byte order), -4 if the\n"
-        " * data's checksum differs. */\n"
-        "int %s_weights_check(const void *weights, size_t len)\n{\n"
-        "    const unsigned char *W = (const unsigned char *)weights;\n"
-        "    uint32_t h = 2166136261u, stored, one;\n"
-        "    uint64_t bytes;\n"
-        "    size_t i;\n"
-        "    if (!W || ((uintptr_t)W & 63u) != 0) return -1;\n"
-        "    if (len != (size_t)%s_WEIGHTS_BYTES) return -2;\n"
-        "    memcpy(&one, W + 8, 4);\n"
-        "    memcpy(&bytes, W + 16, 8);\n"
-        "    memcpy(&stored, W + 24, 4);\n"
-        "    if (memcmp(W, \"EDGECWTS\", 8) != 0 || one != 1u || bytes != (uint64_t)(%s_WEIGHTS_BYTES - 64u) ||\n"
-        "        stored != %s_WEIGHTS_FNV1A)\n"
-        "        return -3;\n"
-        "    for (i = 64; i < len; i++) h = (h ^ W[i]) * 16777619u;\n"
-        "    return h == %s_WEIGHTS_FNV1A ? 0 : -4;\n}\n",
-        c->name, c->name, c->name, up, up, up, up);
-    ec_free(up);
-}
-
-static void emit_weights_loader(cg *c, ec_output *out)
-{
-    ec_buf s = { 0 };
-    char *fname = ec_fmt("%s_weights_posix.c", c->name);
-    provenance(c, &s, fname, "a loader for the weights file on POSIX systems (Linux-class devices).");
-    ec_buf_printf(&s,
-        "#define _POSIX_C_SOURCE 200809L\n"
-        "#include <fcntl.h>\n#include <sys/mman.h>\n#include <sys/stat.h>\n#include <unistd.h>\n"
-        "#include \"%s.h\"\n\n"
-        "/* Maps PATH read-only and checks it with %s_weights_check. Returns the\n"
-        " * blob for %s_run (page-aligned) and its length in *len, or NULL with\n"
-        " * *err set: -1..-4 as %s_weights_check, -5 if the file cannot be opened\n"
-        " * or mapped. Release it with %s_weights_unmap. */\n"
-        "const void *%s_weights_map(const char *path, size_t *len, int *err)\n{\n"
-        "    struct stat st;\n    void *p;\n    int fd = open(path, O_RDONLY), rc;\n"
-        "    *err = -5;\n"
-        "    if (fd < 0) return NULL;\n"
-        "    if (fstat(fd, &st) != 0 || st.st_size <= 0) {\n        close(fd);\n        return NULL;\n    }\n"
-        "    p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);\n"
-        "    close(fd);\n"
-        "    if (p == MAP_FAILED) return NULL;\n"
-        "    rc = %s_weights_check(p, (size_t)st.st_size);\n"
-        "    if (rc != 0) {\n        munmap(p, (size_t)st.st_size);\n        *err = rc;\n        return NULL;\n    }\n"
-        "    *len = (size_t)st.st_size;\n    *err = 0;\n    return p;\n}\n\n"
-        "void %s_weights_unmap(const void *weights, size_t len)\n{\n"
-        "    if (weights) munmap((void *)(uintptr_t)weights, len);\n}\n",
-        c->name, c->name, c->name, c->name, c->name, c->name, c->name, c->name);
-    ec_output_add(out, fname, s.s, s.len);
-    ec_free(fname);
-}
-
 void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, ec_output *out)
 {
     const ec_graph *g = p->g;
@@ -1257,14 +683,14 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
     c.param_used = ec_alloc(sizeof(bool) * (size_t)(nv + 1));
     c.weight = ec_alloc(sizeof(int) * (size_t)(nv + 1));
     for (i = 0; i < nv; i++) c.weight[i] = -1;
-    up = upper(c.name);
+    up = ec_em_upper(c.name);
     name_params(&c);
 
     /* weights first: symbols are numbered in value order */
     used = ec_alloc(sizeof(bool) * (size_t)(nv + 1));
     ec_cg_used_consts(p, used);
-    if (o && o->weights_file) emit_weights_bin(&c, out, used);
-    else emit_weights(&c, out, used);
+    if (o && o->weights_file) ec_em_weights_bin(&c, out, used);
+    else ec_em_weights(&c, out, used);
     c.need_math = false;
 
     /* the signature */
@@ -1324,7 +750,7 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
         if (nb > INT32_MAX) ec_fail("graph output '%s' is too large to copy (%lld bytes)", x->name, (long long)nb);
         src_e = tensor_expr(&c, v, false);
         ec_buf_printf(&body, "    /* graph output '");
-        put_comment_text(&body, x->name);
+        ec_em_comment_text(&body, x->name);
         ec_buf_printf(&body, "' is %s */\n", x->is_input ? "a graph input" : x->data ? "a constant" : "another output too");
         if (p->numel_poly && p->numel_poly[v]) {
             char *e = poly_c(&c, p->numel_poly[v]);
@@ -1356,20 +782,20 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
         ec_free(body.s);
         body = chk;
     }
-    add_runtime(&c, out, &hdrs);
-    provenance(&c, &src, fname, "the model as a sequence of runtime-min kernel calls.");
+    ec_em_add_runtime(&c, out, &hdrs);
+    ec_em_provenance(&c, &src, fname, "the model as a sequence of runtime-min kernel calls.");
     ec_buf_printf(&src, "#include \"%s.h\"\n", c.name);
     for (i = 0; i < hdrs.n; i++) ec_buf_printf(&src, "#include \"%s\"\n", hdrs.a[i]);
     ec_buf_printf(&src, "#include \"%s_weights.h\"\n", c.name);
     if (c.need_math) ec_buf_printf(&src, "#include <math.h> /* INFINITY, NAN */\n");
     if (o && o->weights_file) {
         ec_buf_printf(&src, "#include <string.h> /* memcmp, memcpy */\n");
-        emit_weights_check(&c, &src);
-        emit_weights_loader(&c, out);
+        ec_em_weights_check(&c, &src);
+        ec_em_weights_loader(&c, out);
     }
     ec_buf_printf(&src, "\n%s\n{\n", sig.s);
     if (o && o->weights_file) {
-        if (used_any(used, nv)) ec_buf_printf(&src, "    const unsigned char *W = (const unsigned char *)weights;\n");
+        if (ec_em_used_any(used, nv)) ec_buf_printf(&src, "    const unsigned char *W = (const unsigned char *)weights;\n");
         else ec_buf_printf(&src, "    (void)weights; /* the model has no constants */\n");
     }
     if (c.uses_arena) ec_buf_printf(&src, "    unsigned char *A = (unsigned char *)arena;\n");
@@ -1377,7 +803,7 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
     for (i = 0; i < g->inputs.n; i++)
         if (!c.param_used[g->inputs.a[i]]) ec_buf_printf(&src, "    (void)%s; /* unused */\n", c.param[g->inputs.a[i]]);
     for (i = 0; i < p->rtdims.n; i++) {
-        char *du = upper(c.dim_param[i]);
+        char *du = ec_em_upper(c.dim_param[i]);
         ec_buf_printf(&src, "    if (%s < %s_%s_MIN || %s > %s_%s_MAX) return %s_ERR_DIM;\n", c.dim_param[i], up, du,
                       c.dim_param[i], up, du, up);
         ec_free(du);
@@ -1390,7 +816,7 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
         char *hn = ec_fmt("%s.h", c.name);
         int64_t ab = p->arena_bytes > 0 ? p->arena_bytes : 64;
         bool any_note = false;
-        provenance(&c, &h, hn, "the interface of the generated model.");
+        ec_em_provenance(&c, &h, hn, "the interface of the generated model.");
         ec_buf_printf(&h, "#ifndef %s_H\n#define %s_H\n\n#include <stdbool.h>\n%s#include <stdint.h>\n\n", up, up,
                       o && o->weights_file ? "#include <stddef.h>\n" : "");
         ec_buf_printf(&h, "/* Bytes of working memory %s_run needs. The arena must be aligned to\n"
@@ -1402,9 +828,9 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
             ec_buf_printf(&h, "/* Dims given at run time: %s_run's last arguments, in this order, each\n"
                               " * from its _MIN to its _MAX. The arena is sized for every _MAX. */\n", c.name);
             for (i = 0; i < p->rtdims.n; i++) {
-                char *du = upper(c.dim_param[i]);
+                char *du = ec_em_upper(c.dim_param[i]);
                 ec_buf_printf(&h, "#define %s_%s_MIN %lld /* symbolic dim '", up, du, (long long)p->rtdims.a[i].min);
-                put_comment_text(&h, p->rtdims.a[i].name);
+                ec_em_comment_text(&h, p->rtdims.a[i].name);
                 ec_buf_printf(&h, "' */\n#define %s_%s_MAX %lld\n", up, du, (long long)p->rtdims.a[i].max);
                 ec_free(du);
             }
@@ -1455,14 +881,14 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
                               " * optional is its content's argument(s), an absent one (none) has none.\n");
             for (i = 0; i < g->io_notes.n; i++) {
                 ec_buf_printf(&h, " *   ");
-                put_comment_text(&h, g->io_notes.a[i]);
+                ec_em_comment_text(&h, g->io_notes.a[i]);
                 ec_buf_printf(&h, "\n");
             }
         }
         for (i = 0; i < p->rtdims.n; i++) {
-            char *du = upper(c.dim_param[i]);
+            char *du = ec_em_upper(c.dim_param[i]);
             ec_buf_printf(&h, " *   dim  %s: %s_%s_MIN..%s_%s_MAX ('", c.dim_param[i], up, du, up, du);
-            put_comment_text(&h, p->rtdims.a[i].name);
+            ec_em_comment_text(&h, p->rtdims.a[i].name);
             ec_buf_printf(&h, "')\n");
             ec_free(du);
         }
@@ -1486,7 +912,7 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
         ec_buf_printf(&h, " */\n%s;\n\n", sig.s);
         if (o && o->weights_file) {
             ec_buf_printf(&h, "/* Size and checksum of the weights file this code was generated with. */\n"
-                              "#define %s_WEIGHTS_BYTES %lldu\n\n", up, (long long)weights_file_bytes(p, used));
+                              "#define %s_WEIGHTS_BYTES %lldu\n\n", up, (long long)ec_em_weights_file_bytes(p, used));
             ec_buf_printf(&h, "/* 0 if WEIGHTS (LEN bytes) is %s_weights.bin as generated, else < 0 (see %s.c). */\n"
                               "int %s_weights_check(const void *weights, size_t len);\n\n", c.name, c.name, c.name);
             ec_buf_printf(&h, "/* POSIX loader (%s_weights_posix.c; Linux-class devices): maps the file\n"
@@ -1504,3 +930,4 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
     ec_free(sig.s);
     ec_free(body.s);
 }
+

@@ -16,7 +16,7 @@
 #include <libxml/xmlversion.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
-#include "edgec.h"
+#include "codegen.h"
 
 /* The first libxml2 error, as "line: message" (one line). */
 typedef struct xerr {

@@ -3,9 +3,6 @@
  *
  *   compiler/main.c      CLI, pipeline (straight-line), writes output at the end
  *   compiler/plan.c      memory planner
- *   codegen/target.c     targets/NAME.xml loader (libxml2, validated by targets/target.xsd)
- *   codegen/emit_c.c     C code generation + runtime-min copy
- *   codegen/report.c     --report / --report-json
  *   frontend/onnx_pb.c   protobuf-c reader
  */
 #ifndef EC_EDGEC_H
@@ -13,6 +10,7 @@
 
 #include <stdio.h>
 #include "ir.h"
+#include "buf.h"
 
 typedef struct ec_bind {
     const char *input;              /* graph input name */
@@ -208,66 +206,5 @@ void ec_symdim_fit(ec_program *p, ec_sample_fn build, void *ctx);
 char *ec_poly_str(const ec_program *p, const int64_t *coef, const char *const *names, bool compact);
 /* Planner: do values a and b have the same byte size at every sample? */
 bool ec_symdim_same_bytes(const ec_program *p, int a, int b);
-
-/* ---- targets ----------------------------------------------------------- */
-typedef struct ec_target {
-    char *name;
-    char *description;
-    char *isa;                      /* "generic", "armv7e-m", ... */
-    int alignment;                  /* arena/weight alignment in bytes */
-    int64_t ram_bytes;              /* 0: unlimited */
-    int64_t flash_bytes;            /* 0: unlimited */
-    char *cc;                       /* suggested compiler */
-    char *cflags;                   /* suggested flags */
-} ec_target;
-
-/* NAME (looked up as ROOT/targets/NAME.xml) or a path ending in .xml. */
-ec_target *ec_target_load(const char *root, const char *name_or_file);
-
-/* ---- output ------------------------------------------------------------ */
-typedef struct ec_outfile {
-    char *tmp;                      /* streamed: already on disk under this name */
-    char *name;                     /* relative to the output directory */
-    char *data;
-    size_t len;
-} ec_outfile;
-
-typedef struct ec_output {
-    EC_VEC(ec_outfile) files;
-    /* Optional: the directory the output will go to. When set, large files
-     * (the weights of a big model) are streamed to a hidden temporary file in
-     * it while they are generated, instead of being held in memory; they are
-     * renamed with the others by ec_output_write, and removed if edgec fails
-     * before that. */
-    const char *dir;
-} ec_output;
-
-/* A growable string buffer for emitters. With fp set (ec_output_stream), the
- * text goes to that file whenever the buffer grows past 1 MiB. */
-typedef struct ec_buf {
-    char *s;
-    size_t len, cap;
-    FILE *fp;
-} ec_buf;
-void ec_buf_printf(ec_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void ec_buf_put(ec_buf *b, const char *s, size_t n);
-
-void ec_output_add(ec_output *o, const char *name, char *data, size_t len);
-/* Start streaming file `name` into o->dir (returns false, and does nothing,
- * when o->dir is not set). The buffer's text so far is written first. */
-bool ec_output_stream(ec_output *o, const char *name, ec_buf *b);
-/* Finish a streamed file: flush b and record it in o (instead of ec_output_add). */
-void ec_output_stream_end(ec_output *o, const char *name, ec_buf *b);
-/* Write all files into dir (created if needed). Nothing is written unless
- * everything was generated; fails with a diagnostic on I/O errors. */
-void ec_output_write(const ec_output *o, const char *dir);
-
-/* Generate NAME.h, NAME.c, NAME_weights.c and the runtime-min files used. */
-void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, ec_output *out);
-
-/* ---- reports ----------------------------------------------------------- */
-void ec_report_print(const ec_program *p, const ec_target *t, const ec_options *o);
-/* JSON text of the same report (caller writes it). */
-char *ec_report_json(const ec_program *p, const ec_target *t, const ec_options *o);
 
 #endif

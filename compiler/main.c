@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "edgec.h"
+#include "codegen.h"
 #include "text_frontend.h"
 
 static const char usage[] =
