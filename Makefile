@@ -11,7 +11,21 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L
 XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
-INCLUDES = -Iir -Icompiler -Ifrontend -Icodegen -Iruntime-min/include -I$(B)/gen
+# Layers, lowest first; a file sees its own layer's headers and those of the layers
+# below, never above (an upward #include does not compile; make check-layers):
+#   runtime-min/include  the kernel library's headers (also copied into generated code)
+#   ir/                  the IR, op table, lowering, the program (ir/program.h), ec_buf
+#   frontend/            the readers (.onnx, .onnxtxt) into the IR; build/gen
+#   compiler/            the passes: planner, quantization, run-time dims (edgec.h)
+#   codegen/             C emission, targets, reports: reads the passes' output
+#   compiler/main.c      the driver, on top: options and the pipeline
+RT_INC       = -Iruntime-min/include
+IR_INC       = -Iir $(RT_INC)
+FRONTEND_INC = -Ifrontend -I$(B)/gen $(IR_INC)
+COMPILER_INC = -Icompiler $(FRONTEND_INC)
+CODEGEN_INC  = -Icodegen $(COMPILER_INC)
+DRIVER_INC   = $(CODEGEN_INC)
+INCLUDES     = $(DRIVER_INC)
 LDLIBS   = -lprotobuf-c $(XML_LIBS) -lm
 
 B ?= build
@@ -45,15 +59,24 @@ $(B)/gen/onnx_text.lex.c $(B)/gen/onnx_text.lex.h &: frontend/onnx_text.l
 # flex and bison output builds warning-free: no -w for these two
 $(B)/obj/gen/onnx_text.%.o: $(B)/gen/onnx_text.%.c $(B)/gen/onnx_text.tab.h $(B)/gen/onnx_text.lex.h frontend/text_ast.h frontend/text_lex.h ir/ir.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
+	$(CC) $(CFLAGS) $(LAYER_INC) -c $< -o $@
 
 $(B)/obj/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -w $(INCLUDES) -c $< -o $@
+	$(CC) $(CFLAGS) -w $(LAYER_INC) -c $< -o $@
+
+# each layer's include list (the driver, compiler/main.c, sees every layer)
+$(B)/obj/runtime-min/%.o: LAYER_INC = $(RT_INC)
+$(B)/obj/ir/%.o: LAYER_INC = $(IR_INC)
+$(B)/obj/frontend/%.o: LAYER_INC = $(FRONTEND_INC)
+$(B)/obj/gen/%.o: LAYER_INC = $(FRONTEND_INC)
+$(B)/obj/compiler/%.o: LAYER_INC = $(COMPILER_INC)
+$(B)/obj/codegen/%.o: LAYER_INC = $(CODEGEN_INC)
+$(B)/obj/compiler/main.o: LAYER_INC = $(DRIVER_INC)
 
 $(B)/obj/%.o: %.c $(B)/gen/onnx.pb-c.h $(wildcard ir/*.h compiler/*.h frontend/*.h codegen/*.h runtime-min/include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(XML_CFLAGS) $(INCLUDES) -c $< -o $@
+	$(CC) $(CFLAGS) $(XML_CFLAGS) $(LAYER_INC) -c $< -o $@
 
 $(B)/edgec: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)

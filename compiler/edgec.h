@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include "ir.h"
 #include "buf.h"
+#include "program.h"
+#include "frontend.h"
 
 typedef struct ec_bind {
     const char *input;              /* graph input name */
@@ -32,12 +34,6 @@ typedef enum ec_quant_mode {
     EC_QUANT_W4,                    /* weight-only, int4 blocks (compiler/wquant.c) */
     EC_QUANT_INT8,                  /* static int8 PTQ with --calib (compiler/quantize.c) */
 } ec_quant_mode;
-/* A symbolic dim kept as a run-time argument of NAME_run (--dim NAME=MIN..MAX). */
-typedef struct ec_rtdim {
-    const char *name;               /* the symbolic name in the model */
-    int64_t min, max;
-} ec_rtdim;
-
 typedef enum ec_calib_method {
     EC_CALIB_MINMAX = 0,            /* observed min and max */
     EC_CALIB_PERCENTILE,            /* [100-p, p] percentiles (calib_percentile) */
@@ -69,70 +65,7 @@ typedef struct ec_options {
     const char *root;               /* edgec's source tree (runtime-min/, targets/) */
 } ec_options;
 
-/* The program is a flat list of steps in execution order; control flow is
- * given by marker steps that open and close nested blocks, so a step index
- * is also a point in time for the planner (a branch's steps come before the
- * other branch's; a loop body's steps are the steps of one iteration):
- *
- *   NODE   a node's kernel calls
- *   IF     if (*cond) {                                  (cond: a bool value)
- *   ELSE   L's calls (then-branch outputs -> If outputs), then } else {
- *   LOOP   L's calls (initial values), then
- *          for (i = 0; i < trips; i++) { [if (!*cond) break;]
- *   HEAD   L's calls at the start of each iteration (iteration number, scan slices)
- *   END    L's calls (If: else outputs; Loop: carried values, scan outputs), then }
- *   AFTER  L's calls after a loop (final carried values -> Loop outputs)
- *
- * `depth` is the block nesting of the step's code (ELSE/END calls are inside
- * the block they close), `loops` the number of enclosing for loops: calls use
- * the counter ec_i<loops-1>. IF/LOOP steps know their ELSE (`mid`) and END
- * (`end`) indices, ELSE/END/HEAD/AFTER their opening step (`open`). */
-typedef enum {
-    EC_STEP_NODE = 0, EC_STEP_IF, EC_STEP_ELSE, EC_STEP_LOOP, EC_STEP_HEAD, EC_STEP_END, EC_STEP_AFTER
-} ec_stepkind;
-
-typedef struct ec_step {
-    int node;
-    ec_lowering L;
-    ec_stepkind kind;
-    int depth, loops;
-    int cond;                       /* IF, LOOP: the bool value tested, or -1 */
-    int64_t trips;                  /* LOOP: the iteration count (an upper bound with cond) */
-    int open, mid, end;             /* matching steps, -1 where none */
-} ec_step;
-
-typedef struct ec_program {
-    ec_graph *g;
-    EC_VEC(ec_step) steps;          /* execution order; folded/dead nodes are absent */
-    int64_t arena_bytes;            /* planner result */
-    int64_t lower_bound;            /* largest sum of bytes live at one step */
-    const struct ec_wq_info *wq;    /* --quantize w8/w4 results for the reports, or NULL */
-    const struct ec_qreport *quant; /* --quantize int8 figures, or NULL */
-    /* Run-time dims (compiler/symdim.c); all empty when every dim is fixed.
-     * g, steps and the plan are those at the maximum of every range; what
-     * varies is kept as polynomials in the dims: an array of ncoef = 3^n
-     * int64 coefficients, coef[i] multiplying prod_j dim_j^e_j where e_j is
-     * the j-th base-3 digit of i (ec_arg.poly, ec_arg.polys, below). */
-    EC_VEC(ec_rtdim) rtdims;        /* NAME_run's dim arguments, in order */
-    int ncoef;
-    int64_t **dim_poly;             /* [v * EC_MAX_RANK + d]: dim d of value v; NULL when fixed */
-    int64_t **numel_poly;           /* [v]: element count of v; NULL when fixed */
-    int nsamples;                   /* lowerings the polynomials were fitted to */
-    int64_t *sample_bytes;          /* [v * nsamples + k]: bytes of value v in sample k */
-} ec_program;
-
-/* ---- frontend ---------------------------------------------------------- */
-/* Read an .onnx file; fails with a diagnostic on any problem. */
-ec_graph *ec_read_onnx(const char *path);
-/* Read a TensorProto (.pb) file, e.g. for --bind and conformance data. */
-ec_tensor *ec_read_tensor_pb(const char *path);
-
-/* ---- compiler ---------------------------------------------------------- */
-/* Lower every live node in schedule order, regions as nested blocks (ir/lower.c). */
-void ec_lower_graph(ec_graph *g, ec_program *p);
-/* The steps of control node ctl's region alone (the interpreter folds loops with it). */
-void ec_lower_region(ec_graph *g, int ctl, ec_program *p);
-void ec_program_free(ec_program *p);
+/* ---- memory planner (compiler/plan.c) ---------------------------------- */
 /* Assign arena offsets to every non-constant, non-I/O value and to scratch
  * (value.offset / value.alias / arg.offset); sets arena_bytes, lower_bound. */
 void ec_plan_memory(ec_program *p);

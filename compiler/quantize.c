@@ -34,7 +34,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "edgec.h"
-#include "codegen.h"
 #include "ec_quant.h"
 
 /* ---- report ---------------------------------------------------------------- */

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "edgec.h"
+#include "frontend.h"
 #include "onnx.pb-c.h"
 
 /* IR versions and default-domain opsets of ONNX 1.12. */

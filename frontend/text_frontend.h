@@ -14,13 +14,8 @@
 #ifndef EC_TEXT_FRONTEND_H
 #define EC_TEXT_FRONTEND_H
 
-#include <stddef.h>
-#include "ir.h"
+#include "frontend.h"
 
-/* Read a .onnxtxt file. */
-ec_graph *ec_read_onnx_text(const char *path);
-/* Parse text (len bytes, need not be NUL-terminated); name is the file
- * name used in messages. */
-ec_graph *ec_parse_onnx_text(const char *name, const char *text, size_t len);
+/* ec_read_onnx_text and ec_parse_onnx_text are declared in frontend.h. */
 
 #endif

@@ -2,7 +2,7 @@
  * generic kernels, the same code the generated C calls. */
 #include <string.h>
 #include "ir.h"
-#include "edgec.h"
+#include "program.h"
 
 static size_t value_bytes(const ec_value *v)
 {
