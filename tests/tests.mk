@@ -146,3 +146,11 @@ check-cortexm: $(B)/edgec
 	bash tests/cortexm/run.sh $(B)/edgec
 .PHONY: check-cortexm
 test: check-cortexm
+
+# Everything edgec generates for the conformance models, the samples and the test models, in
+# one folder (tests/snapshot/run.sh), to compare two versions byte for byte:
+#   make snapshot SNAP=/tmp/after; tests/snapshot/run.sh --compare /tmp/before /tmp/after
+SNAP ?= $(B)/snapshot
+snapshot: $(B)/edgec
+	bash tests/snapshot/run.sh $(B)/edgec $(SNAP)
+.PHONY: snapshot
