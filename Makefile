@@ -68,5 +68,13 @@ asan:
 clean:
 	rm -rf build
 
+# `make test` checks (and, as root, installs) every package the tests need first, as `make demo`
+# does for the build, so the README's two commands work on a fresh machine in either order; then
+# a fresh make runs test-all, whose prerequisites the included files add (test-all: check-...).
+test:
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory test-all
+.PHONY: test test-all
+
 include tests/tests.mk
 include samples/samples.mk
