@@ -497,6 +497,18 @@ static void parse_args(int argc, char **argv, ec_options *o)
         ec_fail_plain("--calib, --calib-method, --keep-float and --max-layer-error need --quantize int8");
     if (emit_ir && list_shape_inputs) ec_fail_plain("--emit-ir and --list-shape-inputs exclude each other");
     if (!o->outdir && !emit_ir && !list_shape_inputs) ec_fail_plain("no output directory given: use -o DIR (see edgec --help)");
+    if (o->outdir) {
+        struct stat st;
+        if (!o->outdir[0]) ec_fail_plain("-o: the output directory name is empty");
+        if (stat(o->outdir, &st) == 0 && !S_ISDIR(st.st_mode))
+            ec_fail_plain("%s: -o names an existing file, not a directory", o->outdir);
+    }
+    if (o->report_json) {
+        struct stat st;
+        if (!o->report_json[0]) ec_fail_plain("--report-json: the file name is empty");
+        if (stat(o->report_json, &st) == 0 && !S_ISREG(st.st_mode))
+            ec_fail_plain("%s: --report-json names a directory or special file, not a file", o->report_json);
+    }
     o->cmdline = join_cmdline(argc, argv);
 }
 
@@ -688,6 +700,13 @@ static void collect_rtdims(const ec_options *o, ec_program *p)
     }
 }
 
+/* the JSON report's temporary file, removed at exit unless renamed */
+static char *json_tmp;
+static void remove_json_tmp(void)
+{
+    if (json_tmp) remove(json_tmp);
+}
+
 int main(int argc, char **argv)
 {
     ec_options o;
@@ -708,13 +727,27 @@ int main(int argc, char **argv)
     out.dir = o.outdir;
     ec_codegen_c(&p, t, &o, &out);
 
-    ec_output_write(&out, o.outdir);
+    /* the JSON report goes to a temporary name beside it first, so that a report that cannot
+     * be written fails the compile before any file of -o DIR is written */
     if (o.report_json) {
         char *json = ec_report_json(&p, t, &o);
-        FILE *f = fopen(o.report_json, "wb");
+        FILE *f;
         size_t n = strlen(json);
-        if (!f || fwrite(json, 1, n, f) != n || fclose(f) != 0)
+        json_tmp = ec_fmt("%s.tmp%ld", o.report_json, (long)getpid());
+        f = fopen(json_tmp, "wb");
+        if (!f || fwrite(json, 1, n, f) != n || fclose(f) != 0) {
+            int e = errno;
+            remove(json_tmp);
+            json_tmp = NULL;
+            ec_fail_plain("%s: cannot write the JSON report: %s", o.report_json, strerror(e));
+        }
+        atexit(remove_json_tmp);
+    }
+    ec_output_write(&out, o.outdir);
+    if (json_tmp) {
+        if (rename(json_tmp, o.report_json) != 0)
             ec_fail_plain("%s: cannot write the JSON report: %s", o.report_json, strerror(errno));
+        json_tmp = NULL;
     }
     if (o.report) ec_report_print(&p, t, &o);
     ec_free_all();

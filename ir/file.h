@@ -1,0 +1,12 @@
+/* file.h - opening input files without blocking on what is not a regular file. */
+#ifndef EC_FILE_H
+#define EC_FILE_H
+#include <stdio.h>
+
+/* Open path for reading. A FIFO, device or socket would block fopen() or never end, so the
+ * file is opened non-blocking and checked with fstat() first. Returns the stream, or NULL
+ * with *why set to a message: strerror(errno), "is a directory, not a file" or
+ * "not a regular file". */
+FILE *ec_fopen_regular(const char *path, const char **why);
+
+#endif
