@@ -55,6 +55,17 @@ $(B)/obj/%.o: %.c $(B)/gen/onnx.pb-c.h $(wildcard ir/*.h compiler/*.h frontend/*
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XML_CFLAGS) $(INCLUDES) -c $< -o $@
 
+# The git commit edgec --version prints (not in the generated C, which stays the same across
+# commits that do not change it); the header is rewritten only when the commit changes.
+EDGEC_COMMIT := $(shell git -C $(CURDIR) describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+$(B)/gen/version.h: FORCE
+	@mkdir -p $(B)/gen
+	@printf '#define EDGEC_COMMIT "%s"\n' '$(EDGEC_COMMIT)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+$(B)/obj/compiler/main.o: $(B)/gen/version.h
+.PHONY: FORCE
+FORCE:
+
 $(B)/edgec: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -9,4 +9,9 @@
  * "not a regular file". */
 FILE *ec_fopen_regular(const char *path, const char **why);
 
+/* Every path ec_fopen_regular opened (once each, in first-opened order): the model, its
+ * external-data files, the target XML, --bind and --calib files; the depfile lists them. */
+int ec_input_file_count(void);
+const char *ec_input_file(int i);
+
 #endif

@@ -154,3 +154,9 @@ SNAP ?= $(B)/snapshot
 snapshot: $(B)/edgec
 	bash tests/snapshot/run.sh $(B)/edgec $(SNAP)
 .PHONY: snapshot
+# Depfiles (tests/depfile/): -MD/-MF/-MT/-MP read by make: outputs rebuilt when the model,
+# the target XML, an external-data, --bind or --calib file changes, and not otherwise.
+check-depfile: asan
+	bash tests/depfile/run.sh $(ASAN_B)/edgec
+.PHONY: check-depfile
+test-all: check-depfile
