@@ -624,6 +624,14 @@ static void sanitize_name(const char *name)
     for (p = name; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
             ec_fail_plain("--name '%s' is not a C identifier", name);
+    /* C reserves identifiers that start with '_' and a capital or a second '_' (C99 7.1.3);
+     * ec_ is runtime-min's prefix, so NAME_... could clash with a kernel */
+    if (name[0] == '_' && (name[1] == '_' || (name[1] >= 'A' && name[1] <= 'Z')))
+        ec_fail_plain("--name '%s': names that start with '_' and a capital letter or '__' are reserved in C", name);
+    if (!strcmp(name, "ec") || !strncmp(name, "ec_", 3))
+        ec_fail_plain("--name '%s': the prefix ec_ belongs to the runtime-min kernels", name);
+    if (strlen(name) > 40)
+        ec_fail_plain("--name '%s': longer than 40 characters (NAME_ARENA_BYTES and the other names must stay distinct within 63)", name);
 }
 
 static ec_graph *read_model(const ec_options *o)

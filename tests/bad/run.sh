@@ -167,6 +167,10 @@ cmd_case "-o FILE" "-o names an existing file, not a directory" -- "$M" -o "$TMP
 cmd_case "--report-json unwritable" "cannot write the JSON report: No such file or directory" -- \
     "$M" -o "$TMP/cmd-out" --report-json "$TMP/no/such/dir/r.json"
 cmd_case "--report-json DIR" "--report-json names a directory or special file" -- "$M" -o "$TMP/cmd-out" --report-json "$TMP"
+cmd_case "--name 9x" "--name '9x' is not a C identifier" -- "$M" -o "$TMP/cmd-out" --name 9x
+cmd_case "--name _Foo" "are reserved in C" -- "$M" -o "$TMP/cmd-out" --name _Foo
+cmd_case "--name __x" "are reserved in C" -- "$M" -o "$TMP/cmd-out" --name __x
+cmd_case "--name ec_x" "the prefix ec_ belongs to the runtime-min kernels" -- "$M" -o "$TMP/cmd-out" --name ec_x
 cmd_case "FIFO model" "fifo.onnx: not a regular file" -- "$TMP/fifo.onnx" -o "$TMP/cmd-out"
 cmd_case "FIFO text model" "fifo.onnxtxt: not a regular file" -- "$TMP/fifo.onnxtxt" -o "$TMP/cmd-out"
 cmd_case "FIFO target" "fifo.xml: not a regular file" -- "$M" -o "$TMP/cmd-out" --target "$TMP/fifo.xml"
