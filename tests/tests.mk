@@ -160,3 +160,11 @@ check-depfile: asan
 	bash tests/depfile/run.sh $(ASAN_B)/edgec
 .PHONY: check-depfile
 test-all: check-depfile
+
+# One-way layering (tests/layers/run.sh): each layer's include list (Makefile) lets a
+# header of the same or a lower layer compile and a higher one fail; no source includes
+# a header of a higher layer.
+check-layers: $(B)/gen/onnx.pb-c.h
+	@sh tests/layers/run.sh "$(CC)" "$(B)/gen" "$(RT_INC)" "$(IR_INC)" "$(FRONTEND_INC)" "$(COMPILER_INC)" "$(CODEGEN_INC)"
+.PHONY: check-layers
+test-all: check-layers
