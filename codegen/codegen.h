@@ -4,6 +4,13 @@
 
 #include "edgec.h"
 
+/* The index of runtime-min/generic (build/gen/ec_rt_index.c, scripts/rt_index.sh): per
+ * kernel file, " sym sym " it defines and " sym " (other files') it calls. */
+typedef struct ec_rt_file {
+    const char *file, *defines, *needs;
+} ec_rt_file;
+extern const ec_rt_file ec_rt_files[];   /* ended by file == NULL */
+
 /* Storage root of a value after planning (itself when not aliased). */
 int ec_cg_root(const ec_graph *g, int v);
 /* Byte size of a value with a static shape. */

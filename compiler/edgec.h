@@ -214,6 +214,10 @@ typedef struct ec_target {
     char *name;
     char *description;
     char *isa;                      /* "generic", "armv7e-m", ... */
+    /* Kernel folders under runtime-min/ to take each kernel file from, first
+     * match wins: isa, then <isa fallback="a b">'s list, then "generic". */
+    char **chain;
+    int nchain;
     int alignment;                  /* arena/weight alignment in bytes */
     int64_t ram_bytes;              /* 0: unlimited */
     int64_t flash_bytes;            /* 0: unlimited */

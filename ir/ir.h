@@ -510,8 +510,9 @@ typedef struct ec_kernel {
     const char *name;               /* "ec_add_f32" */
     const char *sig;                /* "pppiiIII": argument kinds, see above */
     void (*thunk)(const ec_karg *a);
-    const char *header;             /* "ec_elementwise.h" (in runtime-min/include) */
-    const char *source;             /* "ec_elementwise.c" (in runtime-min/generic) */
+    const char *header;             /* "ec_elementwise.h" (in runtime-min/include); the
+                                       file that defines it is found by symbol
+                                       (scripts/rt_index.sh) */
 } ec_kernel;
 
 const ec_kernel *ec_kernel_find(const char *name);

@@ -48,6 +48,11 @@ test: check-conformance
 # GOLDEN_UPDATE=1 make golden rewrites the expected files.
 golden: $(B)/edgec
 	sh tests/golden/run.sh $(B)/edgec
+	sh tests/isa/run.sh $(B)/edgec
+# The kernel folder chain of a target (tests/isa/run.sh): an override is copied, an unknown ISA fails.
+check-isa: $(B)/edgec
+	sh tests/isa/run.sh $(B)/edgec
+.PHONY: check-isa
 determinism: $(B)/edgec
 	sh tests/golden/determinism.sh $(B)/edgec
 test: golden determinism

@@ -694,7 +694,7 @@ Q_THUNK_QLINEAR(s8u8s8)
 Q_THUNK_QLINEAR(s8s8u8)
 Q_THUNK_QLINEAR(s8s8s8)
 
-#define Q_K(NAME, sig) { "ec_" #NAME, sig, thunk_##NAME, "ec_quant.h", "ec_quant.c" }
+#define Q_K(NAME, sig) { "ec_" #NAME, sig, thunk_##NAME, "ec_quant.h" }
 #define Q_K_INT(S) Q_K(matmul_integer_##S, "pppppiiiiiiI"), Q_K(conv_integer_##S, "pppppiiiiiiI")
 #define Q_K_QLINEAR(S) Q_K(qlinear_matmul_##S, "pppppppiiiiiII"), Q_K(qlinear_matmul_rt_##S, "ppppppppppiiiiiI"), \
     Q_K(qlinear_conv_##S, "ppppppppiiiiiiII"), Q_K(qlinear_conv_rt_##S, "pppppppppppiiiiiiI")

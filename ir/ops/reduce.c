@@ -545,7 +545,7 @@ const ec_opdef ec_ops_reduce[] = {
 
 /* ---- kernel table -------------------------------------------------------- */
 
-#define ENTRY(name, sig) { #name, sig, thunk_##name, "ec_reduce.h", "ec_reduce.c" },
+#define ENTRY(name, sig) { #name, sig, thunk_##name, "ec_reduce.h" },
 
 #define THUNK_REDUCE(S) \
     static void thunk_ec_reduce_##S(const ec_karg *a) \

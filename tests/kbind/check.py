@@ -3,7 +3,7 @@
 
 Every kernel row of ir/ops/*.c reads
 
-    { "ec_conv_f32", "ppppiiiiiI", thunk_conv_f32, "ec_nn.h", "ec_conv.c" },
+    { "ec_conv_f32", "ppppiiiiiI", thunk_conv_f32, "ec_nn.h" },
 
 the signature string giving the kind of each argument in order, as the lowering
 passes them (ir/ir.h ec_argkind -> ec_karg member):
@@ -24,7 +24,7 @@ expanded) and checks, for every row:
     f: float; I: const int32_t *; F: const float *; S: const char *const *);
   * the row's thunk calls that kernel with a[0] .. a[n-1] in order, n the
     signature's length, reading the union member of each letter;
-  * runtime-min/generic/<source> defines the kernel.
+  * exactly one file of runtime-min/generic defines the kernel.
 
 The emitted calls are checked against the same string when lowering
 (ec_kernel_check_call in ir/ops.c). Exit status 1 with one line per problem.
@@ -108,8 +108,8 @@ def prototypes(text):
     return protos
 
 
-ROW = re.compile(r'\{\s*"(ec_\w+)"\s*,\s*"([piIfFS]*)"\s*,\s*(\w+)\s*,\s*"([^"]*)"\s*,\s*"([^"]*)"\s*\}')
-OLDROW = re.compile(r'\{\s*"(ec_\w+)"\s*,\s*(\w+)\s*,\s*"([^"]*)"\s*,\s*"([^"]*)"\s*\}')
+ROW = re.compile(r'\{\s*"(ec_\w+)"\s*,\s*"([piIfFS]*)"\s*,\s*(\w+)\s*,\s*"([^"]*)"\s*\}')
+OLDROW = re.compile(r'\{\s*"(ec_\w+)"\s*,\s*(\w+)\s*,\s*"([^"]*)"\s*\}')
 THUNK = re.compile(r"static\s+void\s+(\w+)\s*\(\s*const\s+ec_karg\s*\*\s*a\s*\)\s*"
                    r"\{\s*(ec_\w+)\s*\(([^;]*)\)\s*;\s*\}")
 
@@ -153,7 +153,7 @@ def main():
             continue
         for m in ROW.finditer(text):
             rows += 1
-            name, sig, thunk, hdr, source = m.groups()
+            name, sig, thunk, hdr = m.groups()
             tag = "%s: kernel %s" % (where, name)
             protos = hdr_protos.get(hdr)
             if protos is None:
@@ -181,10 +181,10 @@ def main():
                 if [re.sub(r"\s+", "", g) for g in got] != want:
                     errs.append("%s: thunk %s passes (%s), the signature \"%s\" wants (%s)"
                                 % (tag, thunk, ", ".join(got), sig, ", ".join(want)))
-            if source not in defined:
-                errs.append("%s: source %s is not in runtime-min/generic" % (tag, source))
-            elif name not in defined[source]:
-                errs.append("%s: runtime-min/generic/%s does not define it" % (tag, source))
+            where_def = [c for c in defined if name in defined[c]]
+            if len(where_def) != 1:
+                errs.append("%s: defined in %d files of runtime-min/generic (%s), not one"
+                            % (tag, len(where_def), " ".join(where_def)))
         if not args.print_sigs:
             for m in OLDROW.finditer(text):
                 errs.append("%s: kernel %s: row without a signature string" % (where, m.group(1)))
