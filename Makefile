@@ -65,6 +65,17 @@ $(B)/obj/%.o: %.c $(B)/gen/onnx.pb-c.h $(wildcard ir/*.h compiler/*.h frontend/*
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XML_CFLAGS) $(INCLUDES) -c $< -o $@
 
+# The git commit edgec --version prints (not in the generated C, which stays the same across
+# commits that do not change it); the header is rewritten only when the commit changes.
+EDGEC_COMMIT := $(shell git -C $(CURDIR) describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+$(B)/gen/version.h: FORCE
+	@mkdir -p $(B)/gen
+	@printf '#define EDGEC_COMMIT "%s"\n' '$(EDGEC_COMMIT)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+$(B)/obj/compiler/main.o: $(B)/gen/version.h
+.PHONY: FORCE
+FORCE:
+
 $(B)/edgec: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -77,6 +88,14 @@ asan:
 
 clean:
 	rm -rf build
+
+# `make test` checks (and, as root, installs) every package the tests need first, as `make demo`
+# does for the build, so the README's two commands work on a fresh machine in either order; then
+# a fresh make runs test-all, whose prerequisites the included files add (test-all: check-...).
+test:
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory test-all
+.PHONY: test test-all
 
 include tests/tests.mk
 include samples/samples.mk

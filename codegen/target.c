@@ -20,6 +20,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 #include "edgec.h"
+#include "file.h"
 
 /* The first libxml2 error, as "line: message" (one line). */
 typedef struct xerr {
@@ -237,7 +238,13 @@ ec_target *ec_target_load(const char *root, const char *name_or_file)
     R.schema = R.spc ? xmlSchemaParse(R.spc) : NULL;
     if (!R.schema) xfail(&R, "%s:%d: %s", xsd, err.line, err.set ? err.msg : "bad target schema");
 
-    /* the target */
+    /* the target: a FIFO or device would block libxml2's read, so check what it is first */
+    {
+        const char *why;
+        FILE *f = ec_fopen_regular(path, &why);
+        if (!f) xfail(&R, "%s: %s", path, why);
+        fclose(f);
+    }
     memset(&err, 0, sizeof err);
     R.pctx = xmlNewParserCtxt();
     if (!R.pctx) xfail(&R, "out of memory reading %s", path);

@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include "edgec.h"
 #include "text_frontend.h"
+#include "file.h"
+#include "version.h"   /* EDGEC_COMMIT: build/gen/version.h, written by the Makefile */
 
 static const char usage[] =
     "usage: edgec MODEL -o DIR [options]\n"
@@ -61,6 +63,14 @@ static const char usage[] =
     "  --report                 print per-node MACs, weights and arena placement, and\n"
     "                           the arena size against its lower bound\n"
     "  --report-json FILE       write the same report as JSON\n"
+    "  -MD                      also write a depfile (make syntax, as gcc -MD): the\n"
+    "                           files written depend on the model, its external\n"
+    "                           data, the target XML, --bind and --calib files\n"
+    "  -MF FILE                 the depfile's name (default DIR/NAME.d); implies -MD\n"
+    "  -MT TARGET               the depfile's rule target, may be repeated (default:\n"
+    "                           every file written to DIR)\n"
+    "  -MP                      add an empty rule for each dependency, so a deleted\n"
+    "                           input does not stop make\n"
     "  --weights-file           put the constants in DIR/NAME_weights.bin (loaded at\n"
     "                           run time, e.g. with NAME_weights_map from\n"
     "                           NAME_weights_posix.c) instead of NAME_weights.c;\n"
@@ -75,12 +85,17 @@ static const char usage[] =
     "                           shape and so must be bound with --bind, as far as\n"
     "                           inference gets with the binds given; -o is not needed\n"
     "  -h, --help               show this help\n"
-    "  --version                show the version\n"
+    "  --version                show the version and the git commit it was built from\n"
     "\n"
     "The generated NAME_run(void *arena, inputs..., outputs..., dims...) needs an\n"
     "arena of NAME_ARENA_BYTES bytes aligned to 64 bytes; it uses no malloc, no\n"
     "stdio and no mutable globals. It returns 0, or NAME_ERR_DIM (-1) when a dim\n"
     "is outside its range.\n";
+
+/* -MD, -MF FILE, -MT TARGET, -MP: the depfile (see write_depfile) */
+static bool dep_md, dep_mp;
+static const char *dep_mf;
+static EC_VEC(const char *) dep_mt;
 
 /* --emit-ir [--after PASS]: print the IR after a pass and stop. */
 static bool emit_ir;
@@ -346,7 +361,7 @@ static void parse_args(int argc, char **argv, ec_options *o)
             fputs(usage, stdout);
             exit(0);
         } else if (!strcmp(a, "--version")) {
-            printf("edgec %s\n", EDGEC_VERSION);
+            printf("edgec %s (git %s)\n", EDGEC_VERSION, EDGEC_COMMIT);
             exit(0);
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             NEED_ARG();
@@ -449,6 +464,19 @@ static void parse_args(int argc, char **argv, ec_options *o)
             o->report = true;
         } else if (!strcmp(a, "--weights-file")) {
             o->weights_file = true;
+        } else if (!strcmp(a, "-MD")) {
+            dep_md = true;
+        } else if (!strcmp(a, "-MP")) {
+            dep_mp = true;
+        } else if (!strcmp(a, "-MF")) {
+            NEED_ARG();
+            dep_mf = argv[++i];
+            dep_md = true;
+            if (!dep_mf[0]) ec_fail_plain("-MF: the file name is empty");
+        } else if (!strcmp(a, "-MT")) {
+            NEED_ARG();
+            if (!argv[i + 1][0]) ec_fail_plain("-MT: the target is empty");
+            EC_PUSH(dep_mt, argv[++i]);
         } else if (!strcmp(a, "--report-json")) {
             NEED_ARG();
             o->report_json = argv[++i];
@@ -497,6 +525,21 @@ static void parse_args(int argc, char **argv, ec_options *o)
         ec_fail_plain("--calib, --calib-method, --keep-float and --max-layer-error need --quantize int8");
     if (emit_ir && list_shape_inputs) ec_fail_plain("--emit-ir and --list-shape-inputs exclude each other");
     if (!o->outdir && !emit_ir && !list_shape_inputs) ec_fail_plain("no output directory given: use -o DIR (see edgec --help)");
+    if (o->outdir) {
+        struct stat st;
+        if (!o->outdir[0]) ec_fail_plain("-o: the output directory name is empty");
+        if (stat(o->outdir, &st) == 0 && !S_ISDIR(st.st_mode))
+            ec_fail_plain("%s: -o names an existing file, not a directory", o->outdir);
+    }
+    if (dep_md && !o->outdir) ec_fail_plain("-MD, -MF and -MT need -o DIR");
+    if (dep_mt.n && !dep_md) ec_fail_plain("-MT needs -MD or -MF");
+    if (dep_mp && !dep_md) ec_fail_plain("-MP needs -MD or -MF");
+    if (o->report_json) {
+        struct stat st;
+        if (!o->report_json[0]) ec_fail_plain("--report-json: the file name is empty");
+        if (stat(o->report_json, &st) == 0 && !S_ISREG(st.st_mode))
+            ec_fail_plain("%s: --report-json names a directory or special file, not a file", o->report_json);
+    }
     o->cmdline = join_cmdline(argc, argv);
 }
 
@@ -688,6 +731,76 @@ static void collect_rtdims(const ec_options *o, ec_program *p)
     }
 }
 
+/* the JSON report's and the depfile's temporary files, removed at exit unless renamed */
+static char *json_tmp, *dep_tmp;
+static const char *dep_final;
+static void remove_side_tmp(void)
+{
+    if (json_tmp) remove(json_tmp);
+    if (dep_tmp) remove(dep_tmp);
+}
+
+/* A path in a make rule: spaces, '#' and ':' escaped with a backslash, '$' doubled. */
+static void dep_path(ec_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '$') ec_buf_put(b, "$$", 2);
+        else {
+            if (*s == ' ' || *s == '#' || *s == ':' || *s == '\\') ec_buf_put(b, "\\", 1);
+            ec_buf_put(b, s, 1);
+        }
+    }
+}
+
+/* The depfile, as gcc -MD writes one: TARGETS: INPUTS, one input a line. Written to a
+ * temporary name before DIR, renamed after it, like the JSON report. */
+static void write_depfile(const ec_options *o, ec_output *out)
+{
+    ec_buf b = { 0 };
+    const char *path = dep_mf;
+    FILE *f;
+    int i, n = 0;
+    if (dep_mt.n)
+        for (i = 0; i < dep_mt.n; i++) {
+            if (i) ec_buf_put(&b, " ", 1);
+            dep_path(&b, dep_mt.a[i]);
+        }
+    else
+        for (i = 0; i < out->files.n; i++) {
+            if (i) ec_buf_put(&b, " \\\n ", 4);
+            dep_path(&b, ec_fmt("%s/%s", o->outdir, out->files.a[i].name));
+        }
+    ec_buf_put(&b, ":", 1);
+    for (i = 0; i < ec_input_file_count(); i++) {
+        ec_buf_put(&b, " \\\n ", 4);
+        dep_path(&b, ec_input_file(i));
+        n++;
+    }
+    ec_buf_put(&b, "\n", 1);
+    if (dep_mp)
+        for (i = 0; i < ec_input_file_count(); i++) {
+            ec_buf_put(&b, "\n", 1);
+            dep_path(&b, ec_input_file(i));
+            ec_buf_put(&b, ":\n", 2);
+        }
+    (void)n;
+    if (!path) {
+        /* DIR/NAME.d: one more file of DIR, written with the others */
+        ec_output_add(out, ec_fmt("%s.d", o->name), b.s, b.len);
+        return;
+    }
+    dep_tmp = ec_fmt("%s.tmp%ld", path, (long)getpid());
+    f = fopen(dep_tmp, "wb");
+    if (!f || fwrite(b.s, 1, b.len, f) != b.len || fclose(f) != 0) {
+        int e = errno;
+        remove(dep_tmp);
+        dep_tmp = NULL;
+        ec_fail_plain("%s: cannot write the depfile: %s", path, strerror(e));
+    }
+    ec_free(b.s);
+    dep_final = path;
+}
+
 int main(int argc, char **argv)
 {
     ec_options o;
@@ -708,13 +821,33 @@ int main(int argc, char **argv)
     out.dir = o.outdir;
     ec_codegen_c(&p, t, &o, &out);
 
-    ec_output_write(&out, o.outdir);
+    /* the JSON report goes to a temporary name beside it first, so that a report that cannot
+     * be written fails the compile before any file of -o DIR is written */
     if (o.report_json) {
         char *json = ec_report_json(&p, t, &o);
-        FILE *f = fopen(o.report_json, "wb");
+        FILE *f;
         size_t n = strlen(json);
-        if (!f || fwrite(json, 1, n, f) != n || fclose(f) != 0)
+        json_tmp = ec_fmt("%s.tmp%ld", o.report_json, (long)getpid());
+        f = fopen(json_tmp, "wb");
+        if (!f || fwrite(json, 1, n, f) != n || fclose(f) != 0) {
+            int e = errno;
+            remove(json_tmp);
+            json_tmp = NULL;
+            ec_fail_plain("%s: cannot write the JSON report: %s", o.report_json, strerror(e));
+        }
+    }
+    atexit(remove_side_tmp);
+    if (dep_md) write_depfile(&o, &out);
+    ec_output_write(&out, o.outdir);
+    if (dep_tmp) {
+        if (rename(dep_tmp, dep_final) != 0)
+            ec_fail_plain("%s: cannot write the depfile: %s", dep_final, strerror(errno));
+        dep_tmp = NULL;
+    }
+    if (json_tmp) {
+        if (rename(json_tmp, o.report_json) != 0)
             ec_fail_plain("%s: cannot write the JSON report: %s", o.report_json, strerror(errno));
+        json_tmp = NULL;
     }
     if (o.report) ec_report_print(&p, t, &o);
     ec_free_all();

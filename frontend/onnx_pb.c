@@ -22,6 +22,7 @@
 
 #include "edgec.h"
 #include "onnx.pb-c.h"
+#include "file.h"
 
 /* IR versions and default-domain opsets of ONNX 1.12. */
 #define EC_IR_MIN 3
@@ -84,11 +85,15 @@ static int count_int(const rd *r, size_t n, const char *what)
 /* Whole file into an ec_alloc'ed buffer; fails on missing/unreadable/empty. */
 static uint8_t *read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *f = ec_fopen_regular(path, &why);
     struct stat st;
     uint8_t *buf;
     size_t n;
-    if (!f) ec_fail("cannot open file: %s", strerror(errno));
+    if (!f) {
+        if (!strcmp(why, "is a directory, not a file") || !strcmp(why, "not a regular file")) ec_fail("%s", why);
+        ec_fail("cannot open file: %s", why);
+    }
     if (fstat(fileno(f), &st) != 0) {
         int e = errno;
         fclose(f);
@@ -345,7 +350,10 @@ static Onnx__ModelProto *read_model_walk(const char *path, uint64_t size)
     Onnx__ModelProto *m = NULL;
     int i;
     memset(&w, 0, sizeof w);
-    w.f = fopen(path, "rb");
+    {
+        const char *why;
+        w.f = ec_fopen_regular(path, &why);
+    }
     if (!w.f) return NULL;
     if (walk_msg(&w, size, W_MODEL, 0, &small) && getc(w.f) == EOF && small.n) {
         m = (Onnx__ModelProto *)unpack(&onnx__model_proto__descriptor, small.a, small.n, "ONNX model");
@@ -537,8 +545,13 @@ static void *read_external(const rd *r, const char *what, const Onnx__TensorProt
     if (length >= 0 && (uint64_t)length != (uint64_t)need)
         rfail(r, "%s: external data length %" PRId64 " does not match the %zu bytes its dims need",
               what, length, need);
-    f = fopen(full, "rb");
-    if (!f) rfail(r, "%s: cannot open external data file '%s': %s", what, loc, strerror(errno));
+    {
+        const char *why;
+        f = ec_fopen_regular(full, &why);
+        if (!f && !strcmp(why, "not a regular file"))
+            rfail(r, "%s: external data file '%s' is not a regular file", what, loc);
+        if (!f) rfail(r, "%s: cannot open external data file '%s': %s", what, loc, why);
+    }
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
         rfail(r, "%s: external data file '%s' is not a regular file", what, loc);

@@ -18,6 +18,7 @@
 
 #include "text_ast.h"
 #include "text_frontend.h"
+#include "file.h"
 
 #define TX_IR_MIN 3
 #define TX_IR_MAX 8
@@ -798,8 +799,13 @@ ec_graph *ec_read_onnx_text(const char *path)
     char *buf;
     size_t n;
     ec_diag_set_file(path);
-    f = fopen(path, "rb");
-    if (!f) ec_fail("cannot open file: %s", strerror(errno));
+    {
+        const char *why;
+        f = ec_fopen_regular(path, &why);
+        if (!f && (!strcmp(why, "is a directory, not a file") || !strcmp(why, "not a regular file")))
+            ec_fail("%s", why);
+        if (!f) ec_fail("cannot open file: %s", why);
+    }
     if (fstat(fileno(f), &st) != 0) {
         fclose(f);
         ec_fail("cannot read file: %s", strerror(errno));

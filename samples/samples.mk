@@ -46,12 +46,12 @@ check-readme: $(B)/edgec
 	@bash scripts/check-readme.sh $(B)/edgec
 
 .PHONY: check-sample check-cnn check-readme
-test: check-sample check-cnn check-readme
+test-all: check-sample check-cnn check-readme
 
 check-tinylm: $(B)/edgec
 	@$(MAKE) --no-print-directory -C samples/tinylm check-quick B=$(abspath $(B))
 .PHONY: check-tinylm
-test: check-tinylm
+test-all: check-tinylm
 
 # samples/tinylm with weight-only quantization (--quantize w8, w4): logits and the held-out
 # perplexity against PyTorch's float model, within the variant's tolerances (its Makefile)
@@ -59,4 +59,4 @@ check-tinylm-quant: $(B)/edgec
 	@set -e; for q in w8 w4; do \
 	  $(MAKE) --no-print-directory -C samples/tinylm check QUANT=$$q B=$(abspath $(B)); done
 .PHONY: check-tinylm-quant
-test: check-tinylm-quant
+test-all: check-tinylm-quant

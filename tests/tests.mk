@@ -30,7 +30,7 @@ check-kbind:
 	$(CONF_PYTHON) tests/kbind/check.py --cc $(CC)
 .PHONY: check-kbind
 
-test: unit
+test-all: unit
 
 # Conformance (tests/conformance/run.py, libonnx test data): the whole suite,
 # and the regression subset of `make test` (tests/conformance/expected_pass.txt).
@@ -42,7 +42,7 @@ check-conformance: $(B)/edgec
 	$(CONF_PYTHON) tests/conformance/run.py --edgec $(B)/edgec --jobs $(CONF_JOBS) --out $(B)/conformance-check -q \
 	  --list tests/conformance/expected_pass.txt --check
 .PHONY: check-conformance
-test: check-conformance
+test-all: check-conformance
 
 # Golden files of code generation, and same-input-same-bytes (tests/golden/).
 # GOLDEN_UPDATE=1 make golden rewrites the expected files.
@@ -55,20 +55,20 @@ check-isa: $(B)/edgec
 .PHONY: check-isa
 determinism: $(B)/edgec
 	sh tests/golden/determinism.sh $(B)/edgec
-test: golden determinism
+test-all: golden determinism
 
 # Bad-input tests (tests/bad/, models from make_models.py): one diagnostic line,
 # exit status 1, no output files, no sanitizer report.
 check-bad: asan
 	sh tests/bad/run.sh $(ASAN_B)/edgec
-test: check-bad
+test-all: check-bad
 
 # ONNX text syntax (tests/text/run.py): print -> parse -> print over the conformance
 # models, onnx.parser (python3-onnx 1.12) on the printed text, error texts under ASan.
 check-text: $(B)/edgec asan
 	$(CONF_PYTHON) tests/text/run.py --edgec $(B)/edgec --edgec-errors $(ASAN_B)/edgec
 .PHONY: check-text
-test: check-text
+test-all: check-text
 
 # Fuzz the text frontend with libFuzzer (not part of make test): make fuzz-text FUZZ_SECONDS=300
 FUZZ_B = build/fuzz
@@ -88,7 +88,7 @@ fuzz-text:
 check-infer: $(B)/edgec
 	$(CONF_PYTHON) tests/infer/run.py $(B)/edgec
 .PHONY: check-infer
-test: check-infer
+test-all: check-infer
 
 # Weight-only block quantization end to end (tests/wquant/run.py): edgec --quantize w8/w4 on
 # tests/wquant/lm.onnx, the generated C built with ASan/UBSan and compared with numpy
@@ -96,13 +96,13 @@ test: check-infer
 check-wquant: $(B)/edgec
 	$(CONF_PYTHON) tests/wquant/run.py --edgec $(B)/edgec
 .PHONY: check-wquant
-test: check-wquant
+test-all: check-wquant
 # --weights-file: samples/mlp with its constants in a .bin mapped by the generated POSIX
 # loader, under ASan/UBSan; a corrupted, truncated or foreign file is rejected.
 check-weights-file: $(B)/edgec
 	@bash tests/weights_file/run.sh $(B)/edgec $(B)/check-weights-file
 .PHONY: check-weights-file
-test: check-weights-file
+test-all: check-weights-file
 
 # float16 through the float32-only kernels (ir/infer.c widening): one-node models with
 # float16 inputs, expected outputs computed with numpy (tests/f16/make_cases.py), run by
@@ -113,7 +113,7 @@ check-f16: $(B)/edgec
 	  --out $(B)/check-f16/out --check > $(B)/check-f16/log || { cat $(B)/check-f16/log; exit 1; }
 	@tail -1 $(B)/check-f16/log
 .PHONY: check-f16
-test: check-f16
+test-all: check-f16
 
 # Static int8 post-training quantization (tests/quant/run.py): a small CNN
 # quantized with its calibration sets, the generated C built with ASan/UBSan
@@ -122,26 +122,26 @@ test: check-f16
 check-quant: asan
 	$(CONF_PYTHON) tests/quant/run.py $(ASAN_B)/edgec
 .PHONY: check-quant
-test: check-quant
+test-all: check-quant
 
 # Run-time symbolic dims (tests/symdim/): a decode step with a KV cache compiled with
 # --dim past=MIN..MAX by the ASan edgec, its C built with ASan + UBSan and compared with numpy.
 check-symdim: asan
 	$(CONF_PYTHON) tests/symdim/run.py $(ASAN_B)/edgec
 .PHONY: check-symdim
-test: check-symdim
+test-all: check-symdim
 # Control flow (tests/control/): the golden control model run with its If
 # condition flipping between runs, against numpy's values, under ASan/UBSan.
 check-control: $(B)/edgec
 	sh tests/control/run.sh $(B)/edgec
 .PHONY: check-control
-test: check-control
+test-all: check-control
 # String tensors end to end (tests/strings/): a model with string inputs and outputs built
 # with a caller under ASan/UBSan; values against numpy's, the run-time string bound check.
 check-strings: $(B)/edgec
 	sh tests/strings/run.sh $(B)/edgec
 .PHONY: check-strings
-test: check-strings
+test-all: check-strings
 
 # Other targets (tests/cross/): the generated C of the samples compiled warning-free for
 # Cortex-M4F, Cortex-M0 and aarch64, and the CNN run under qemu-aarch64 (float within 1e-4 of
@@ -149,11 +149,25 @@ test: check-strings
 check-cross: $(B)/edgec
 	bash tests/cross/run.sh $(B)/edgec
 .PHONY: check-cross
-test: check-cross
+test-all: check-cross
 
 # A microcontroller (tests/cortexm/): samples/cnn's int8 build on a Cortex-M4F, bare metal under
 # qemu-system-arm, its logits bit-identical to the same build on this machine.
 check-cortexm: $(B)/edgec
 	bash tests/cortexm/run.sh $(B)/edgec
 .PHONY: check-cortexm
-test: check-cortexm
+test-all: check-cortexm
+
+# Everything edgec generates for the conformance models, the samples and the test models, in
+# one folder (tests/snapshot/run.sh), to compare two versions byte for byte:
+#   make snapshot SNAP=/tmp/after; tests/snapshot/run.sh --compare /tmp/before /tmp/after
+SNAP ?= $(B)/snapshot
+snapshot: $(B)/edgec
+	bash tests/snapshot/run.sh $(B)/edgec $(SNAP)
+.PHONY: snapshot
+# Depfiles (tests/depfile/): -MD/-MF/-MT/-MP read by make: outputs rebuilt when the model,
+# the target XML, an external-data, --bind or --calib file changes, and not otherwise.
+check-depfile: asan
+	bash tests/depfile/run.sh $(ASAN_B)/edgec
+.PHONY: check-depfile
+test-all: check-depfile

@@ -131,5 +131,46 @@ case_ $BAD/str_const.onnx          "node 0 'c' (Cast): " "input 0 ('C'): string 
 case_args "--max-string-bytes 8" $BAD/str_norm_action.onnx "node 0 'sn' (StringNormalizer): " "case_change_action 'TITLE' is not one of LOWER, UPPER, NONE"
 case_args "--max-string-bytes 8" $BAD/str_norm_rank.onnx "node 0 'sn' (StringNormalizer): " "has shape [2,3]; StringNormalizer takes [C] or [1,C]"
 
+# ---- hostile command lines and files: a FIFO must not hang edgec, a bad output place fails
+# before anything is written. cmd_case LABEL SUBSTRING -- EDGEC-ARGS...: exit status 1 within
+# 20 s, one line on stderr containing SUBSTRING, no sanitizer report, nothing written to
+# $TMP/cmd-out (the -o DIR of the cases that name it) nor to $TMP/cmd.json.
+cmd_case() {
+    label=$1 want=$2
+    shift 3
+    rm -rf "$TMP/cmd-out" "$TMP/cmd.json"
+    timeout 20 "$EDGEC" "$@" >"$TMP/stdout" 2>"$TMP/err"
+    status=$?
+    why=""
+    if grep -q -e 'Sanitizer' -e 'runtime error:' "$TMP/err"; then why="sanitizer report"
+    elif [ "$status" -eq 124 ]; then why="hangs (killed after 20 s)"
+    elif [ "$status" -ne 1 ]; then why="exit status $status, expected 1"
+    elif [ "$(wc -l <"$TMP/err" | tr -d ' ')" -ne 1 ]; then why="not one line on stderr"
+    elif ! grep -q -F -e "$want" "$TMP/err"; then why="message lacks '$want'"
+    elif [ -e "$TMP/cmd-out" ] && [ -n "$(ls -A "$TMP/cmd-out")" ]; then why="output directory is not empty"
+    elif [ -e "$TMP/cmd.json" ]; then why="the JSON report was written"
+    elif ls -a "$TMP" | grep -q '\.tmp[0-9]'; then why="a temporary file was left"
+    fi
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $label: $why"
+        sed -n '1,5s/^/    | /p' "$TMP/err"
+    fi
+}
+M=samples/mlp/mlp.onnx
+mkfifo "$TMP/fifo.onnx" "$TMP/fifo.onnxtxt" "$TMP/fifo.xml" "$TMP/fifo.pb"
+: > "$TMP/a-file"
+cmd_case "-o ''" "edgec: -o: the output directory name is empty" -- "$M" -o ""
+cmd_case "-o FILE" "-o names an existing file, not a directory" -- "$M" -o "$TMP/a-file"
+cmd_case "--report-json unwritable" "cannot write the JSON report: No such file or directory" -- \
+    "$M" -o "$TMP/cmd-out" --report-json "$TMP/no/such/dir/r.json"
+cmd_case "--report-json DIR" "--report-json names a directory or special file" -- "$M" -o "$TMP/cmd-out" --report-json "$TMP"
+cmd_case "FIFO model" "fifo.onnx: not a regular file" -- "$TMP/fifo.onnx" -o "$TMP/cmd-out"
+cmd_case "FIFO text model" "fifo.onnxtxt: not a regular file" -- "$TMP/fifo.onnxtxt" -o "$TMP/cmd-out"
+cmd_case "FIFO target" "fifo.xml: not a regular file" -- "$M" -o "$TMP/cmd-out" --target "$TMP/fifo.xml"
+cmd_case "FIFO --bind" "not a regular file" -- "$M" -o "$TMP/cmd-out" --bind "input=$TMP/fifo.pb"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

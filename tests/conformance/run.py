@@ -495,6 +495,21 @@ def run_test(test, args):
         if rc != 0:
             msg = clean_msg(first_line(out), paths) or "exit status %d, no message" % rc
             return res("unsupported", msg)
+        if args.snapshot:
+            # the generated files, with the temporary output folder written as OUT, so two
+            # compilers' output can be compared byte for byte (tests/snapshot/)
+            snap = os.path.join(args.snapshot, test)
+            shutil.rmtree(snap, ignore_errors=True)
+            os.makedirs(snap)
+            for fn in sorted(os.listdir(gen)):
+                with open(os.path.join(gen, fn), "rb") as f:
+                    data = f.read().replace(gen.encode(), b"OUT")
+                with open(os.path.join(snap, fn), "wb") as f:
+                    f.write(data)
+            with open(os.path.join(snap, "command.txt"), "w") as f:
+                f.write(" ".join(cmd[1:]).replace(gen, "OUT").replace(tdir, "TEST") + "\n")
+            if args.snapshot_only:
+                return res("pass", "")
 
         # the harness: signature from the model, sizes from the data
         run_inputs = []
@@ -785,6 +800,12 @@ def main():
                     help="results directory (default build/conformance)")
     ap.add_argument("--keep", action="store_true",
                     help="keep each test's generated code, harness and raw files in OUT/work/FOLDER/TEST")
+    ap.add_argument("--snapshot", metavar="DIR",
+                    help="copy each test's generated files to DIR/FOLDER/TEST (output folder "
+                         "written as OUT), for tests/snapshot/")
+    ap.add_argument("--snapshot-only", action="store_true",
+                    help="with --snapshot: stop after compiling (no harness, no run); a test "
+                         "edgec compiles counts as passed")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 if any selected test does not pass; last line is 'N passed, M failed'")
     ap.add_argument("--update-expected", action="store_true",
