@@ -31,7 +31,7 @@ LDLIBS   = -lprotobuf-c $(XML_LIBS) -lm
 B ?= build
 ONNX_PROTO ?= /usr/include/onnx/onnx.proto
 
-GEN_C   = $(B)/gen/onnx.pb-c.c $(TEXT_GEN)
+GEN_C   = $(B)/gen/onnx.pb-c.c $(TEXT_GEN) $(B)/gen/ec_rt_index.c
 # the ONNX text syntax reader: flex and bison output (frontend/onnx_text.l, .y)
 TEXT_GEN = $(B)/gen/onnx_text.tab.c $(B)/gen/onnx_text.lex.c
 SRCS    = $(wildcard compiler/*.c frontend/*.c ir/*.c ir/ops/*.c codegen/*.c) \
@@ -47,6 +47,16 @@ all: $(B)/edgec
 $(B)/gen/onnx.pb-c.c $(B)/gen/onnx.pb-c.h: $(ONNX_PROTO)
 	@mkdir -p $(B)/gen
 	protoc-c --proto_path=$(dir $(ONNX_PROTO)) --c_out=$(B)/gen $(ONNX_PROTO)
+
+# which runtime-min/generic file defines and calls which ec_* symbols (codegen copies by it)
+RT_OBJS = $(patsubst %.c,$(B)/obj/%.o,$(wildcard runtime-min/generic/*.c))
+$(B)/gen/ec_rt_index.c: $(RT_OBJS) scripts/rt_index.sh
+	@mkdir -p $(B)/gen
+	sh scripts/rt_index.sh $@ $(RT_OBJS)
+
+$(B)/obj/gen/ec_rt_index.o: $(B)/gen/ec_rt_index.c codegen/codegen.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
 
 $(B)/gen/onnx_text.tab.c $(B)/gen/onnx_text.tab.h &: frontend/onnx_text.y
 	@mkdir -p $(B)/gen
@@ -74,7 +84,7 @@ $(B)/obj/compiler/%.o: LAYER_INC = $(COMPILER_INC)
 $(B)/obj/codegen/%.o: LAYER_INC = $(CODEGEN_INC)
 $(B)/obj/compiler/main.o: LAYER_INC = $(DRIVER_INC)
 
-$(B)/obj/%.o: %.c $(B)/gen/onnx.pb-c.h $(wildcard ir/*.h compiler/*.h frontend/*.h codegen/*.h runtime-min/include/*.h)
+$(B)/obj/%.o: %.c $(B)/gen/onnx.pb-c.h $(wildcard ir/*.h compiler/*.h frontend/*.h codegen/*.h runtime-min/include/*.h runtime-min/generic/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XML_CFLAGS) $(LAYER_INC) -c $< -o $@
 

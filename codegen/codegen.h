@@ -18,6 +18,10 @@ typedef struct ec_target {
     char *name;
     char *description;
     char *isa;                      /* "generic", "armv7e-m", ... */
+    /* Kernel folders under runtime-min/ to take each kernel file from, first
+     * match wins: isa, then <isa fallback="a b">'s list, then "generic". */
+    char **chain;
+    int nchain;
     int alignment;                  /* arena/weight alignment in bytes */
     int64_t ram_bytes;              /* 0: unlimited */
     int64_t flash_bytes;            /* 0: unlimited */
@@ -35,6 +39,13 @@ void ec_codegen_c(const ec_program *p, const ec_target *t, const ec_options *o, 
 void ec_report_print(const ec_program *p, const ec_target *t, const ec_options *o);
 /* JSON text of the same report (caller writes it). */
 char *ec_report_json(const ec_program *p, const ec_target *t, const ec_options *o);
+
+/* The index of runtime-min/generic (build/gen/ec_rt_index.c, scripts/rt_index.sh): per
+ * kernel file, " sym sym " it defines and " sym " (other files') it calls. */
+typedef struct ec_rt_file {
+    const char *file, *defines, *needs;
+} ec_rt_file;
+extern const ec_rt_file ec_rt_files[];   /* ended by file == NULL */
 
 /* ---- helpers (codegen/cg_util.c) --------------------------------------- */
 /* Fails with the figures when the model does not fit the target's RAM or flash. */

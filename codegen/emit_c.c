@@ -351,6 +351,7 @@ static void emit_call(cg *c, ec_buf *b, const ec_call *call, int step)
 
     if (strcmp(call->kernel, "ec_copy") && !ec_kernel_find(call->kernel))
         ec_fail_node(g, c->p->steps.a[step].node, "kernel '%s' is not in the kernel table", call->kernel);
+    if (ec_kernel_find(call->kernel)) ec_kernel_check_call(call);
     for (k = 0; k < call->args.n; k++) {
         const ec_arg *a = &call->args.a[k];
         ec_buf x = { 0 };

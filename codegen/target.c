@@ -3,9 +3,12 @@
  *
  *   <target name="generic">
  *     <description>..</description> <isa>generic</isa> <alignment>64</alignment>
+ *     (or <isa fallback="armv7e-m">armv7e-m-dsp</isa>: kernel files from
+ *      runtime-min/armv7e-m-dsp/, else runtime-min/armv7e-m/, else generic/)
  *     <ram_bytes>0</ram_bytes> <flash_bytes>0</flash_bytes> <cc>cc</cc> <cflags>..</cflags>
  *   </target>
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -146,8 +149,65 @@ static char *known_targets(const char *root)
     return b.s;
 }
 
+typedef EC_VEC(char *) strlist;
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The kernel folders of runtime-min/ that exist: "arm-neon generic ...". */
+static char *known_isas(const char *root)
+{
+    char *dir = ec_fmt("%s/runtime-min", root);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    strlist names = { 0 };
+    ec_buf b = { 0 };
+    int i;
+    while (d && (e = readdir(d)) != NULL) {
+        char *p;
+        struct stat st;
+        if (e->d_name[0] == '.' || !strcmp(e->d_name, "include")) continue;
+        p = ec_fmt("%s/%s", dir, e->d_name);
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) EC_PUSH(names, ec_strdup(e->d_name));
+        ec_free(p);
+    }
+    if (d) closedir(d);
+    qsort(names.a, (size_t)names.n, sizeof(char *), cmp_name);
+    for (i = 0; i < names.n; i++) ec_buf_printf(&b, "%s%s", i ? " " : "", names.a[i]);
+    if (!b.s) ec_buf_put(&b, "", 0);
+    ec_free(dir);
+    return b.s;
+}
+
+/* t->chain: the isa, its fallbacks (space-separated), then generic; each one a
+ * folder runtime-min/NAME. */
+static void kernel_chain(const char *root, const char *path, ec_target *t, const char *fallback)
+{
+    char *list = ec_fmt("%s %s generic", t->isa ? t->isa : "generic", fallback ? fallback : "");
+    char *tok, *save = NULL;
+    for (tok = strtok_r(list, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+        char *dir = ec_fmt("%s/runtime-min/%s", root, tok);
+        struct stat st;
+        int i, dup = 0;
+        if (!good_name(tok) || !strcmp(tok, "include") || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            char *known = known_isas(root);
+            ec_free(dir);
+            ec_fail_plain("%s: unknown isa '%s' (no folder runtime-min/%s; known: %s)", path, tok, tok, known);
+        }
+        ec_free(dir);
+        for (i = 0; i < t->nchain; i++) dup |= !strcmp(t->chain[i], tok);
+        if (dup) continue;
+        t->chain = ec_realloc(t->chain, sizeof(char *) * (size_t)(t->nchain + 1));
+        t->chain[t->nchain++] = ec_strdup(tok);
+    }
+    ec_free(list);
+}
+
 ec_target *ec_target_load(const char *root, const char *name_or_file)
 {
+    char *fallback = NULL;
     const char *spec = name_or_file && name_or_file[0] ? name_or_file : "generic";
     char *path, *xsd;
     struct stat st;
@@ -213,7 +273,12 @@ ec_target *ec_target_load(const char *root, const char *name_or_file)
         const char *e = (const char *)n->name;
         if (n->type != XML_ELEMENT_NODE) continue;
         if (!strcmp(e, "description")) t->description = text_of(n);
-        else if (!strcmp(e, "isa")) t->isa = text_of(n);
+        else if (!strcmp(e, "isa")) {
+            xmlChar *fb = xmlGetProp(n, (const xmlChar *)"fallback");
+            t->isa = text_of(n);
+            fallback = ec_strdup(fb ? (const char *)fb : "");
+            if (fb) xmlFree(fb);
+        }
         else if (!strcmp(e, "alignment")) t->alignment = (int)int_of(&R, path, n);
         else if (!strcmp(e, "ram_bytes")) t->ram_bytes = int_of(&R, path, n);
         else if (!strcmp(e, "flash_bytes")) t->flash_bytes = int_of(&R, path, n);
@@ -222,6 +287,8 @@ ec_target *ec_target_load(const char *root, const char *name_or_file)
     }
     xres_free(&R);
     ec_free(xsd);
+    kernel_chain(root, path, t, fallback);
+    ec_free(fallback);
     ec_free(path);
     return t;
 }

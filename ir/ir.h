@@ -485,8 +485,18 @@ void ec_lower_node(ec_graph *g, int node, ec_lowering *L);
 void ec_lowering_free(ec_lowering *L);
 
 /* ---- the kernel table (interpreter dispatch) ---------------------------- */
-/* Each kernel the compiler may call is listed once with a thunk that calls
- * it from an argument array, and the runtime-min files it lives in. */
+/* Each kernel the compiler may call is listed once with its signature, a
+ * thunk that calls it from an argument array, and the runtime-min header that
+ * declares it. The signature has one letter per argument, in order:
+ *   p  pointer (OUT IN SCRATCH EXTENT POOL)   ec_karg .p
+ *   i  int32_t (INT ITER)                     ec_karg .i
+ *   f  float (FLOAT)                          ec_karg .f
+ *   I  const int32_t[] (INTS)                 ec_karg .ip
+ *   F  const float[] (FLOATS)                 ec_karg .fp
+ *   S  const char *const[] (STRS)             ec_karg .sp
+ * tests/kbind/check.py checks every row against the prototype in
+ * runtime-min/include and the thunk; ec_kernel_check_call checks every
+ * lowered call against it. */
 typedef union ec_karg {
     void *p;                        /* OUT, IN, SCRATCH */
     int32_t i;                      /* INT */
@@ -498,12 +508,19 @@ typedef union ec_karg {
 
 typedef struct ec_kernel {
     const char *name;               /* "ec_add_f32" */
+    const char *sig;                /* "pppiiIII": argument kinds, see above */
     void (*thunk)(const ec_karg *a);
-    const char *header;             /* "ec_elementwise.h" (in runtime-min/include) */
-    const char *source;             /* "ec_elementwise.c" (in runtime-min/generic) */
+    const char *header;             /* "ec_elementwise.h" (in runtime-min/include); the
+                                       file that defines it is found by symbol
+                                       (scripts/rt_index.sh) */
 } ec_kernel;
 
 const ec_kernel *ec_kernel_find(const char *name);
+/* The signature letter of an argument kind (see ec_kernel). */
+char ec_argkind_sig(ec_argkind k);
+/* Fail with an internal error unless call's arguments match its kernel's
+ * signature in number and kinds. */
+void ec_kernel_check_call(const ec_call *call);
 
 /* ---- interp.c ------------------------------------------------------------ */
 /* Run node n with constant inputs; stores constant data into its outputs. */

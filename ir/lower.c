@@ -120,6 +120,7 @@ void ec_lower_node(ec_graph *g, int node, ec_lowering *L)
     for (k = 0; k < n->nout; k++)
         if (n->out[k] >= 0) ec_static_numel(g, node, &g->values.a[n->out[k]]);
     d->lower(g, node, L);
+    for (k = 0; k < L->calls.n; k++) ec_kernel_check_call(&L->calls.a[k]);
 }
 
 void ec_lowering_free(ec_lowering *L)

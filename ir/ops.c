@@ -52,3 +52,34 @@ const ec_kernel *ec_kernel_find(const char *name)
     }
     return NULL;
 }
+
+char ec_argkind_sig(ec_argkind k)
+{
+    switch (k) {
+    case EC_ARG_OUT: case EC_ARG_IN: case EC_ARG_SCRATCH: case EC_ARG_EXTENT: case EC_ARG_POOL:
+        return 'p';
+    case EC_ARG_INT: case EC_ARG_ITER: return 'i';
+    case EC_ARG_FLOAT: return 'f';
+    case EC_ARG_INTS: return 'I';
+    case EC_ARG_FLOATS: return 'F';
+    case EC_ARG_STRS: return 'S';
+    }
+    return '?';
+}
+
+void ec_kernel_check_call(const ec_call *call)
+{
+    const ec_kernel *k = ec_kernel_find(call->kernel);
+    int n, i;
+    if (!k) ec_fail("internal: kernel %s is not in the kernel table", call->kernel);
+    n = (int)strlen(k->sig);
+    if (call->args.n != n)
+        ec_fail("internal: call of %s has %d arguments, its signature \"%s\" %d", call->kernel,
+                call->args.n, k->sig, n);
+    for (i = 0; i < n; i++) {
+        char got = ec_argkind_sig(call->args.a[i].kind);
+        if (got != k->sig[i])
+            ec_fail("internal: argument %d (%s) of %s is '%c', its signature \"%s\" says '%c'", i,
+                    call->args.a[i].name ? call->args.a[i].name : "?", call->kernel, got, k->sig, k->sig[i]);
+    }
+}

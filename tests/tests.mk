@@ -21,8 +21,14 @@ $(ASAN_B)/unit/%: tests/unit/%.c $(ASAN_B)/libedgec.a tests/unit/unit.h
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(ASAN_FLAGS) -Wall -Wextra $(XML_CFLAGS) -Iir -Icompiler -Ifrontend -Icodegen -Iruntime-min/include -I$(ASAN_B)/gen -Itests/unit \
 	  -o $@ $< $(ASAN_B)/libedgec.a -lcmocka $(LDLIBS)
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) check-kbind
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+# Kernel bindings (tests/kbind/check.py): every kernel row's signature string against the
+# prototype in runtime-min/include, its thunk and the runtime-min/generic file that defines it.
+check-kbind:
+	$(CONF_PYTHON) tests/kbind/check.py --cc $(CC)
+.PHONY: check-kbind
 
 test-all: unit
 
@@ -42,6 +48,11 @@ test-all: check-conformance
 # GOLDEN_UPDATE=1 make golden rewrites the expected files.
 golden: $(B)/edgec
 	sh tests/golden/run.sh $(B)/edgec
+	sh tests/isa/run.sh $(B)/edgec
+# The kernel folder chain of a target (tests/isa/run.sh): an override is copied, an unknown ISA fails.
+check-isa: $(B)/edgec
+	sh tests/isa/run.sh $(B)/edgec
+.PHONY: check-isa
 determinism: $(B)/edgec
 	sh tests/golden/determinism.sh $(B)/edgec
 test-all: golden determinism

@@ -221,10 +221,10 @@ static void thunk_bq_dequant(const ec_karg *a)
 }
 
 const ec_kernel ec_kernels_blockq[] = {
-    { "ec_gemm_bq8_f32", thunk_gemm_bq8, "ec_blockq.h", "ec_blockq.c" },
-    { "ec_gemm_bq4_f32", thunk_gemm_bq4, "ec_blockq.h", "ec_blockq.c" },
-    { "ec_gather_bq8_f32", thunk_gather_bq8, "ec_blockq.h", "ec_blockq.c" },
-    { "ec_gather_bq4_f32", thunk_gather_bq4, "ec_blockq.h", "ec_blockq.c" },
-    { "ec_bq_dequant_f32", thunk_bq_dequant, "ec_blockq.h", "ec_blockq.c" },
+    { "ec_gemm_bq8_f32", "ppppiiiiiffii", thunk_gemm_bq8, "ec_blockq.h" },
+    { "ec_gemm_bq4_f32", "ppppiiiiiffii", thunk_gemm_bq4, "ec_blockq.h" },
+    { "ec_gather_bq8_f32", "pppiiiii", thunk_gather_bq8, "ec_blockq.h" },
+    { "ec_gather_bq4_f32", "pppiiiii", thunk_gather_bq4, "ec_blockq.h" },
+    { "ec_bq_dequant_f32", "ppiiii", thunk_bq_dequant, "ec_blockq.h" },
     { 0 }
 };

@@ -1115,7 +1115,7 @@ static void thunk_iter_s64(const ec_karg *a) { ec_iter_s64(a[0].p, a[1].i); }
 static void thunk_zero(const ec_karg *a) { ec_zero(a[0].p, a[1].i); }
 
 const ec_kernel ec_kernels_control[] = {
-    { "ec_iter_s64", thunk_iter_s64, "ec_control.h", "ec_control.c" },
-    { "ec_zero", thunk_zero, "ec_control.h", "ec_control.c" },
+    { "ec_iter_s64", "pi", thunk_iter_s64, "ec_control.h" },
+    { "ec_zero", "pi", thunk_zero, "ec_control.h" },
     { 0 }
 };

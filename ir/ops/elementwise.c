@@ -845,15 +845,15 @@ static void th_where_cbits(const ec_karg *a)
     ec_where_cbits(a[0].p, a[1].p, a[2].p, a[3].p, a[4].i, a[5].i, a[6].ip, a[7].ip, a[8].ip, a[9].ip);
 }
 
-#define KE(kind, sfx) { "ec_" #kind "_" #sfx, th_##kind##_##sfx, "ec_elementwise.h", "ec_elementwise.c" },
-#define KE_UNARY(sfx, T) KE(unary, sfx)
-#define KE_UNARY_MATH(sfx, T) KE(unary_exp, sfx) KE(unary_trig, sfx)
-#define KE_BINARY(sfx, T) KE(binary, sfx)
-#define KE_COMPARE(sfx, T) KE(compare, sfx)
-#define KE_CLIP(sfx, T) KE(clip, sfx)
-#define KE_POW(sfx, T) KE(pow, sfx)
-#define KE_FCLASS(sfx, T) KE(fclass, sfx)
-#define KE_CAST(sfx, T) KE(cast, sfx)
+#define KE(kind, sfx, sig) { "ec_" #kind "_" #sfx, sig, th_##kind##_##sfx, "ec_elementwise.h" },
+#define KE_UNARY(sfx, T) KE(unary, sfx, "ppiiff")
+#define KE_UNARY_MATH(sfx, T) KE(unary_exp, sfx, "ppiiff") KE(unary_trig, sfx, "ppiiff")
+#define KE_BINARY(sfx, T) KE(binary, sfx, "pppiiIII")
+#define KE_COMPARE(sfx, T) KE(compare, sfx, "pppiiIII")
+#define KE_CLIP(sfx, T) KE(clip, sfx, "ppppi")
+#define KE_POW(sfx, T) KE(pow, sfx, "pppiiIII")
+#define KE_FCLASS(sfx, T) KE(fclass, sfx, "ppii")
+#define KE_CAST(sfx, T) KE(cast, sfx, "ppii")
 
 const ec_kernel ec_kernels_elementwise[] = {
     EC_EW_NUMERIC(KE_UNARY) KE_UNARY(b, bool)
@@ -864,7 +864,7 @@ const ec_kernel ec_kernels_elementwise[] = {
     EC_EW_POW(KE_POW)
     EC_EW_FLOATS(KE_FCLASS)
     EC_EW_NUMERIC(KE_CAST) KE_CAST(b, bool)
-    { "ec_where", th_where, "ec_elementwise.h", "ec_elementwise.c" },
-    { "ec_where_cbits", th_where_cbits, "ec_elementwise.h", "ec_elementwise.c" },
+    { "ec_where", "ppppiiIIII", th_where, "ec_elementwise.h" },
+    { "ec_where_cbits", "ppppiiIIII", th_where_cbits, "ec_elementwise.h" },
     { 0 }
 };

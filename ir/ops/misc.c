@@ -8,6 +8,6 @@ const ec_opdef ec_ops_misc[] = {
 };
 
 const ec_kernel ec_kernels_misc[] = {
-    { "ec_copy", thunk_copy, "ec_rt.h", "ec_rt.c" },
+    { "ec_copy", "ppi", thunk_copy, "ec_rt.h" },
     { 0 }
 };

@@ -490,10 +490,11 @@ static void thunk_s8_rescale(const ec_karg *a)
     ec_s8_rescale(a[0].p, a[1].p, a[2].i, a[3].i, a[4].i, a[5].i, a[6].i, a[7].i, a[8].ip);
 }
 
-#define Q8_K(NAME) { "ec_" #NAME, thunk_##NAME, "ec_qint8.h", "ec_qint8.c" }
+#define Q8_K(NAME, sig) { "ec_" #NAME, sig, thunk_##NAME, "ec_qint8.h" }
 
 const ec_kernel ec_kernels_qint8[] = {
-    Q8_K(s8_conv), Q8_K(s8_dwconv), Q8_K(s8_fc), Q8_K(s8_add), Q8_K(s8_mul),
-    Q8_K(s8_avgpool), Q8_K(s8_global_avgpool), Q8_K(s8_rescale),
+    Q8_K(s8_conv, "ppppiiiiiiiiiII"), Q8_K(s8_dwconv, "ppppiiiiiiiII"), Q8_K(s8_fc, "ppppiiiiiiiI"),
+    Q8_K(s8_add, "pppiiiiiiIIII"), Q8_K(s8_mul, "pppiiiiiiIIII"),
+    Q8_K(s8_avgpool, "ppiiiiI"), Q8_K(s8_global_avgpool, "ppiii"), Q8_K(s8_rescale, "ppiiiiiiI"),
     { 0 }
 };

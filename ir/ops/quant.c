@@ -694,20 +694,20 @@ Q_THUNK_QLINEAR(s8u8s8)
 Q_THUNK_QLINEAR(s8s8u8)
 Q_THUNK_QLINEAR(s8s8s8)
 
-#define Q_K(NAME) { "ec_" #NAME, thunk_##NAME, "ec_quant.h", "ec_quant.c" }
-#define Q_K_INT(S) Q_K(matmul_integer_##S), Q_K(conv_integer_##S)
-#define Q_K_QLINEAR(S) Q_K(qlinear_matmul_##S), Q_K(qlinear_matmul_rt_##S), \
-    Q_K(qlinear_conv_##S), Q_K(qlinear_conv_rt_##S)
+#define Q_K(NAME, sig) { "ec_" #NAME, sig, thunk_##NAME, "ec_quant.h" }
+#define Q_K_INT(S) Q_K(matmul_integer_##S, "pppppiiiiiiI"), Q_K(conv_integer_##S, "pppppiiiiiiI")
+#define Q_K_QLINEAR(S) Q_K(qlinear_matmul_##S, "pppppppiiiiiII"), Q_K(qlinear_matmul_rt_##S, "ppppppppppiiiiiI"), \
+    Q_K(qlinear_conv_##S, "ppppppppiiiiiiII"), Q_K(qlinear_conv_rt_##S, "pppppppppppiiiiiiI")
 
 const ec_kernel ec_kernels_quant[] = {
-    Q_K(quantize_linear_f32_u8),
-    Q_K(quantize_linear_f32_s8),
-    Q_K(quantize_linear_s32_u8),
-    Q_K(quantize_linear_s32_s8),
-    Q_K(dequantize_linear_u8),
-    Q_K(dequantize_linear_s8),
-    Q_K(dequantize_linear_s32),
-    Q_K(dynamic_quantize_linear_u8),
+    Q_K(quantize_linear_f32_u8, "ppppiii"),
+    Q_K(quantize_linear_f32_s8, "ppppiii"),
+    Q_K(quantize_linear_s32_u8, "ppppiii"),
+    Q_K(quantize_linear_s32_s8, "ppppiii"),
+    Q_K(dequantize_linear_u8, "ppppiii"),
+    Q_K(dequantize_linear_s8, "ppppiii"),
+    Q_K(dequantize_linear_s32, "ppppiii"),
+    Q_K(dynamic_quantize_linear_u8, "ppppi"),
     Q_K_INT(u8u8), Q_K_INT(u8s8), Q_K_INT(s8u8), Q_K_INT(s8s8),
     Q_K_QLINEAR(u8u8u8), Q_K_QLINEAR(u8u8s8), Q_K_QLINEAR(u8s8u8), Q_K_QLINEAR(u8s8s8),
     Q_K_QLINEAR(s8u8u8), Q_K_QLINEAR(s8u8s8), Q_K_QLINEAR(s8s8u8), Q_K_QLINEAR(s8s8s8),

@@ -545,7 +545,7 @@ const ec_opdef ec_ops_reduce[] = {
 
 /* ---- kernel table -------------------------------------------------------- */
 
-#define ENTRY(name) { #name, thunk_##name, "ec_reduce.h", "ec_reduce.c" },
+#define ENTRY(name, sig) { #name, sig, thunk_##name, "ec_reduce.h" },
 
 #define THUNK_REDUCE(S) \
     static void thunk_ec_reduce_##S(const ec_karg *a) \
@@ -589,12 +589,12 @@ FOR_FLOATS(THUNK_SOFTMAX)
 FOR_CUMSUM(THUNK_CUMSUM)
 FOR_LOSS(THUNK_LOSS)
 
-#define E_REDUCE(S) ENTRY(ec_reduce_##S)
-#define E_ARG(S) ENTRY(ec_argmax_##S) ENTRY(ec_argmin_##S)
-#define E_TOPK(S) ENTRY(ec_topk_##S)
-#define E_SOFTMAX(S) ENTRY(ec_softmax_##S) ENTRY(ec_logsoftmax_##S) ENTRY(ec_hardmax_##S)
-#define E_CUMSUM(S) ENTRY(ec_cumsum_##S) ENTRY(ec_cumsum_dyn_##S)
-#define E_LOSS(S) ENTRY(ec_nllloss_##S) ENTRY(ec_sce_loss_##S)
+#define E_REDUCE(S) ENTRY(ec_reduce_##S, "ppiiII")
+#define E_ARG(S) ENTRY(ec_argmax_##S, "ppiiii") ENTRY(ec_argmin_##S, "ppiiii")
+#define E_TOPK(S) ENTRY(ec_topk_##S, "pppiiiii")
+#define E_SOFTMAX(S) ENTRY(ec_softmax_##S, "ppiii") ENTRY(ec_logsoftmax_##S, "ppiii") ENTRY(ec_hardmax_##S, "ppiii")
+#define E_CUMSUM(S) ENTRY(ec_cumsum_##S, "ppiiiii") ENTRY(ec_cumsum_dyn_##S, "pppiiiiI")
+#define E_LOSS(S) ENTRY(ec_nllloss_##S, "ppppiiiiii") ENTRY(ec_sce_loss_##S, "pppppiiiiii")
 
 const ec_kernel ec_kernels_reduce[] = {
     FOR_NUMERIC(E_REDUCE)

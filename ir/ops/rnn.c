@@ -305,8 +305,8 @@ static void thunk_lstm_f32(const ec_karg *a)
 }
 
 const ec_kernel ec_kernels_rnn[] = {
-    { "ec_rnn_f32", thunk_rnn_f32, "ec_rnn.h", "ec_rnn.c" },
-    { "ec_gru_f32", thunk_gru_f32, "ec_rnn.h", "ec_rnn.c" },
-    { "ec_lstm_f32", thunk_lstm_f32, "ec_rnn.h", "ec_rnn.c" },
+    { "ec_rnn_f32", "pppppppppiiiiiiiifIF", thunk_rnn_f32, "ec_rnn.h" },
+    { "ec_gru_f32", "pppppppppiiiiiiiifiIF", thunk_gru_f32, "ec_rnn.h" },
+    { "ec_lstm_f32", "ppppppppppppiiiiiiiifiIF", thunk_lstm_f32, "ec_rnn.h" },
     { 0 }
 };

@@ -208,15 +208,15 @@ static void thunk_nms_f32(const ec_karg *a)
 }
 
 const ec_kernel ec_kernels_select[] = {
-    { "ec_nonzero_f32", thunk_nonzero_f32, "ec_select.h", "ec_select.c" },
-    { "ec_nonzero_f64", thunk_nonzero_f64, "ec_select.h", "ec_select.c" },
-    { "ec_nonzero_s32", thunk_nonzero_s32, "ec_select.h", "ec_select.c" },
-    { "ec_nonzero_s64", thunk_nonzero_s64, "ec_select.h", "ec_select.c" },
-    { "ec_nonzero_u8", thunk_nonzero_u8, "ec_select.h", "ec_select.c" },
-    { "ec_nonzero_s8", thunk_nonzero_s8, "ec_select.h", "ec_select.c" },
-    { "ec_nonzero_b", thunk_nonzero_b, "ec_select.h", "ec_select.c" },
-    { "ec_unique_f32", thunk_unique_f32, "ec_select.h", "ec_select.c" },
-    { "ec_unique_s64", thunk_unique_s64, "ec_select.h", "ec_select.c" },
-    { "ec_nms_f32", thunk_nms_f32, "ec_select.h", "ec_select.c" },
+    { "ec_nonzero_f32", "pppiiI", thunk_nonzero_f32, "ec_select.h" },
+    { "ec_nonzero_f64", "pppiiI", thunk_nonzero_f64, "ec_select.h" },
+    { "ec_nonzero_s32", "pppiiI", thunk_nonzero_s32, "ec_select.h" },
+    { "ec_nonzero_s64", "pppiiI", thunk_nonzero_s64, "ec_select.h" },
+    { "ec_nonzero_u8", "pppiiI", thunk_nonzero_u8, "ec_select.h" },
+    { "ec_nonzero_s8", "pppiiI", thunk_nonzero_s8, "ec_select.h" },
+    { "ec_nonzero_b", "pppiiI", thunk_nonzero_b, "ec_select.h" },
+    { "ec_unique_f32", "pppppppppiiii", thunk_unique_f32, "ec_select.h" },
+    { "ec_unique_s64", "pppppppppiiii", thunk_unique_s64, "ec_select.h" },
+    { "ec_nms_f32", "ppppppppiiiii", thunk_nms_f32, "ec_select.h" },
     { 0 }
 };

@@ -1966,17 +1966,17 @@ static void thunk_resize_f32(const ec_karg *a)
 }
 
 const ec_kernel ec_kernels_shape[] = {
-    { "ec_gather_map", thunk_gather_map, "ec_shape.h", "ec_shape.c" },
-    { "ec_gather_strided", thunk_gather_strided, "ec_shape.h", "ec_shape.c" },
-    { "ec_copy_blocks", thunk_copy_blocks, "ec_shape.h", "ec_shape.c" },
-    { "ec_gather", thunk_gather, "ec_shape.h", "ec_shape.c" },
-    { "ec_gather_elements", thunk_gather_elements, "ec_shape.h", "ec_shape.c" },
-    { "ec_gather_nd", thunk_gather_nd, "ec_shape.h", "ec_shape.c" },
-    { "ec_scatter_elements", thunk_scatter_elements, "ec_shape.h", "ec_shape.c" },
-    { "ec_scatter_nd", thunk_scatter_nd, "ec_shape.h", "ec_shape.c" },
-    { "ec_onehot", thunk_onehot, "ec_shape.h", "ec_shape.c" },
-    { "ec_trilu", thunk_trilu, "ec_shape.h", "ec_shape.c" },
-    { "ec_reverse_sequence", thunk_reverse_sequence, "ec_shape.h", "ec_shape.c" },
-    { "ec_resize_f32", thunk_resize_f32, "ec_shape.h", "ec_shape.c" },
+    { "ec_gather_map", "pppiiIII", thunk_gather_map, "ec_shape.h" },
+    { "ec_gather_strided", "ppiiiII", thunk_gather_strided, "ec_shape.h" },
+    { "ec_copy_blocks", "ppiiiiii", thunk_copy_blocks, "ec_shape.h" },
+    { "ec_gather", "pppiiiiii", thunk_gather, "ec_shape.h" },
+    { "ec_gather_elements", "pppiiiiII", thunk_gather_elements, "ec_shape.h" },
+    { "ec_gather_nd", "pppiiiiiiiII", thunk_gather_nd, "ec_shape.h" },
+    { "ec_scatter_elements", "ppppiiiiiiII", thunk_scatter_elements, "ec_shape.h" },
+    { "ec_scatter_nd", "ppppiiiiiiiiII", thunk_scatter_nd, "ec_shape.h" },
+    { "ec_onehot", "pppiiiii", thunk_onehot, "ec_shape.h" },
+    { "ec_trilu", "ppiiiiii", thunk_trilu, "ec_shape.h" },
+    { "ec_reverse_sequence", "pppiiiiii", thunk_reverse_sequence, "ec_shape.h" },
+    { "ec_resize_f32", "ppfiIIIF", thunk_resize_f32, "ec_shape.h" },
     { 0 }
 };

@@ -616,15 +616,15 @@ static void thunk_lp_norm_f32(const ec_karg *a)
 }
 
 const ec_kernel ec_kernels_signal[] = {
-    { "ec_window_f32", thunk_window_f32, "ec_signal.h", "ec_signal.c" },
-    { "ec_window_f64", thunk_window_f64, "ec_signal.h", "ec_signal.c" },
-    { "ec_dft_f32", thunk_dft_f32, "ec_signal.h", "ec_signal.c" },
-    { "ec_stft_f32", thunk_stft_f32, "ec_signal.h", "ec_signal.c" },
-    { "ec_mel_weight_f32", thunk_mel_weight_f32, "ec_signal.h", "ec_signal.c" },
-    { "ec_grid_sample_f32", thunk_grid_sample_f32, "ec_signal.h", "ec_signal.c" },
-    { "ec_roi_align_f32", thunk_roi_align_f32, "ec_signal.h", "ec_signal.c" },
-    { "ec_det_f32", thunk_det_f32, "ec_signal.h", "ec_signal.c" },
-    { "ec_det_f64", thunk_det_f64, "ec_signal.h", "ec_signal.c" },
-    { "ec_lp_norm_f32", thunk_lp_norm_f32, "ec_signal.h", "ec_signal.c" },
+    { "ec_window_f32", "piii", thunk_window_f32, "ec_signal.h" },
+    { "ec_window_f64", "piii", thunk_window_f64, "ec_signal.h" },
+    { "ec_dft_f32", "pppiiiiiii", thunk_dft_f32, "ec_signal.h" },
+    { "ec_stft_f32", "ppppiiiiiii", thunk_stft_f32, "ec_signal.h" },
+    { "ec_mel_weight_f32", "piiiff", thunk_mel_weight_f32, "ec_signal.h" },
+    { "ec_grid_sample_f32", "pppiiiiiiiii", thunk_grid_sample_f32, "ec_signal.h" },
+    { "ec_roi_align_f32", "ppppiiiiiiiifii", thunk_roi_align_f32, "ec_signal.h" },
+    { "ec_det_f32", "pppii", thunk_det_f32, "ec_signal.h" },
+    { "ec_det_f64", "pppii", thunk_det_f64, "ec_signal.h" },
+    { "ec_lp_norm_f32", "ppiiii", thunk_lp_norm_f32, "ec_signal.h" },
     { 0 }
 };

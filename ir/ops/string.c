@@ -94,8 +94,8 @@ const ec_opdef ec_ops_string[] = {
 };
 
 const ec_kernel ec_kernels_string[] = {
-    { "ec_cast_f32_str", th_cast_f32_str, "ec_string.h", "ec_string.c" },
-    { "ec_cast_str_f32", th_cast_str_f32, "ec_string.h", "ec_string.c" },
-    { "ec_strnorm", th_strnorm, "ec_string.h", "ec_string.c" },
+    { "ec_cast_f32_str", "pppi", th_cast_f32_str, "ec_string.h" },
+    { "ec_cast_str_f32", "ppi", th_cast_str_f32, "ec_string.h" },
+    { "ec_strnorm", "ppppiiiiiS", th_strnorm, "ec_string.h" },
     { 0 }
 };

@@ -145,7 +145,7 @@ static void thunk_tfidf_s64(const ec_karg *a)
 }
 
 const ec_kernel ec_kernels_text[] = {
-    { "ec_tfidf_s32", thunk_tfidf_s32, "ec_text.h", "ec_text.c" },
-    { "ec_tfidf_s64", thunk_tfidf_s64, "ec_text.h", "ec_text.c" },
+    { "ec_tfidf_s32", "ppiiiiiiiiIIIF", thunk_tfidf_s32, "ec_text.h" },
+    { "ec_tfidf_s64", "ppiiiiiiiiIIIF", thunk_tfidf_s64, "ec_text.h" },
     { 0 }
 };

@@ -151,8 +151,8 @@ static void thunk_momentum_f32(const ec_karg *a)
 }
 
 const ec_kernel ec_kernels_training[] = {
-    { "ec_adagrad_f32", thunk_adagrad_f32, "ec_training.h", "ec_training.c" },
-    { "ec_adam_f32", thunk_adam_f32, "ec_training.h", "ec_training.c" },
-    { "ec_momentum_f32", thunk_momentum_f32, "ec_training.h", "ec_training.c" },
+    { "ec_adagrad_f32", "pppppppifff", thunk_adagrad_f32, "ec_training.h" },
+    { "ec_adam_f32", "pppppppppifffff", thunk_adam_f32, "ec_training.h" },
+    { "ec_momentum_f32", "pppppppifffi", thunk_momentum_f32, "ec_training.h" },
     { 0 }
 };

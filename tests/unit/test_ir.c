@@ -181,10 +181,33 @@ static void test_symbolic_input_needs_dim(void **state)
     assert_non_null(strstr(ec_diag_last(), "symbolic dim 'N' needs a value (--dim N=VALUE, or --dim N=MIN..MAX"));
 }
 
+/* A lowered call must match its kernel row's signature string (ir/ir.h ec_kernel). */
+static void test_kernel_call_signature(void **state)
+{
+    ec_lowering L;
+    ec_call *c;
+    const ec_kernel *k = ec_kernel_find("ec_global_avgpool_f32");
+    (void)state;
+    assert_non_null(k);
+    assert_string_equal(k->sig, "ppii");
+    memset(&L, 0, sizeof L);
+    c = ec_emit(&L, "ec_global_avgpool_f32");
+    ec_arg_out(c, "y", 0);
+    ec_arg_in(c, "x", 1);
+    ec_arg_int(c, "nc", 3);
+    EXPECT_FAIL_MSG(ec_kernel_check_call(c), "has 3 arguments, its signature \"ppii\" 4");
+    ec_arg_float(c, "s", 2.0);
+    EXPECT_FAIL_MSG(ec_kernel_check_call(c), "argument 3 (s) of ec_global_avgpool_f32 is 'f'");
+    c->args.a[3].kind = EC_ARG_INT;
+    ec_kernel_check_call(c);
+    ec_lowering_free(&L);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shapes),
+        cmocka_unit_test(test_kernel_call_signature),
         cmocka_unit_test(test_dtypes),
         cmocka_unit_test(test_undefined_value),
         cmocka_unit_test(test_unknown_op),
