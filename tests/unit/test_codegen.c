@@ -326,7 +326,7 @@ static void test_targets(void **state)
     write_text(xml, "<?xml version=\"1.0\"?>\n<target name=\"b\">\n\n  <isa>generic</is>\n</target>\n");
     EXPECT_FAIL_MSG(ec_target_load(".", xml), ".xml:4: ");
     write_text(xml, "<?xml version=\"1.0\"?>\n<target name=\"board\">\n  <description>d</description>\n"
-                    "  <isa>armv7e-m</isa>\n  <alignment>16</alignment>\n  <ram_bytes>65536</ram_bytes>\n"
+                    "  <isa>armv7e-m-dsp</isa>\n  <alignment>16</alignment>\n  <ram_bytes>65536</ram_bytes>\n"
                     "  <flash_bytes>262144</flash_bytes>\n  <cc>arm-none-eabi-gcc</cc>\n  <cflags>-O2</cflags>\n</target>\n");
     t = ec_target_load(".", xml);
     assert_string_equal(t->name, "board");
