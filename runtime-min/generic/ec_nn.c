@@ -4,40 +4,9 @@
 
 /* ---- helpers --------------------------------------------------------------- */
 
-/* Smallest o >= 0 with o * s + off >= 0 (s > 0). */
-static int32_t first_in(int32_t off, int32_t s)
-{
-    return off >= 0 ? 0 : (-off + s - 1) / s;
-}
-
-/* Smallest o >= 0 with o * s + off >= lim (s > 0): the end of the valid range
- * of o for positions o * s + off < lim. */
-static int32_t end_in(int32_t off, int32_t s, int32_t lim)
-{
-    int32_t r = lim - off;
-    return r <= 0 ? 0 : (r + s - 1) / s;
-}
-
 static int32_t clamp_hi(int32_t v, int32_t hi)
 {
     return v < hi ? v : hi;
-}
-
-static int32_t prod(const int32_t *d, int32_t n)
-{
-    int32_t i, r = 1;
-    for (i = 0; i < n; i++) r *= d[i];
-    return r;
-}
-
-/* Row-major decomposition of flat index f over dims d[0..n). */
-static void unflatten(int32_t f, const int32_t *d, int32_t n, int32_t *pos)
-{
-    int32_t i;
-    for (i = n - 1; i >= 0; i--) {
-        pos[i] = d[i] > 0 ? f % d[i] : 0;
-        f = d[i] > 0 ? f / d[i] : 0;
-    }
 }
 
 /* y[i] += a * x[i], i < n; y and x do not overlap (vectorizes). */
@@ -59,7 +28,7 @@ void ec_conv_f32(float *y, const float *x, const float *w, const float *b,
     const int32_t *dl = p + 4 * nd, *pb = p + 5 * nd;
     const int32_t last = nd - 1;
     const int32_t cg = c / group, mg = m / group;
-    const int32_t isz = prod(in, nd), osz = prod(out, nd), ksz = prod(ks, nd);
+    const int32_t isz = ec_prod(in, nd), osz = ec_prod(out, nd), ksz = ec_prod(ks, nd);
     const int32_t olast = out[last], rows = olast > 0 ? osz / olast : 0;
     int32_t ni, mi, ci, kk, j;
 
@@ -77,10 +46,10 @@ void ec_conv_f32(float *y, const float *x, const float *w, const float *b,
                     int32_t kpos[EC_MAX_RANK], opos[EC_MAX_RANK];
                     const float wv = wk[kk];
                     int32_t off, lo, hi, r, i;
-                    unflatten(kk, ks, nd, kpos);
+                    ec_unflatten(kk, ks, nd, kpos);
                     off = kpos[last] * dl[last] - pb[last];
-                    lo = first_in(off, st[last]);
-                    hi = clamp_hi(end_in(off, st[last], in[last]), olast);
+                    lo = ec_first_in(off, st[last]);
+                    hi = clamp_hi(ec_end_in(off, st[last], in[last]), olast);
                     if (lo >= hi) continue;
                     for (i = 0; i < last; i++) opos[i] = 0;
                     for (r = 0; r < rows; r++) {
@@ -118,7 +87,7 @@ void ec_conv_transpose_f32(float *y, const float *x, const float *w, const float
     const int32_t *dl = p + 4 * nd, *pb = p + 5 * nd;
     const int32_t last = nd - 1;
     const int32_t cg = c / group, mg = m / group;
-    const int32_t isz = prod(in, nd), osz = prod(out, nd), ksz = prod(ks, nd);
+    const int32_t isz = ec_prod(in, nd), osz = ec_prod(out, nd), ksz = ec_prod(ks, nd);
     const int32_t ilast = in[last], rows = ilast > 0 ? isz / ilast : 0;
     int32_t ni, mi, ci, kk, j;
 
@@ -139,10 +108,10 @@ void ec_conv_transpose_f32(float *y, const float *x, const float *w, const float
                     int32_t kpos[EC_MAX_RANK], ipos[EC_MAX_RANK];
                     const float wv = wk[kk];
                     int32_t off, lo, hi, r, i;
-                    unflatten(kk, ks, nd, kpos);
+                    ec_unflatten(kk, ks, nd, kpos);
                     off = kpos[last] * dl[last] - pb[last];
-                    lo = first_in(off, st[last]);
-                    hi = clamp_hi(end_in(off, st[last], out[last]), ilast);
+                    lo = ec_first_in(off, st[last]);
+                    hi = clamp_hi(ec_end_in(off, st[last], out[last]), ilast);
                     if (lo >= hi) continue;
                     for (i = 0; i < last; i++) ipos[i] = 0;
                     for (r = 0; r < rows; r++) {
@@ -193,8 +162,8 @@ static int win_begin(win_it *it, const int32_t *opos, int32_t nd, const int32_t 
     for (i = nd - 1; i >= 0; i--) {
         int32_t s0 = opos[i] * st[i] - pb[i];
         it->start[i] = s0;
-        it->lo[i] = first_in(s0, dl[i]);
-        it->hi[i] = clamp_hi(end_in(s0, dl[i], in[i]), ks[i]);
+        it->lo[i] = ec_first_in(s0, dl[i]);
+        it->hi[i] = clamp_hi(ec_end_in(s0, dl[i], in[i]), ks[i]);
         if (it->lo[i] >= it->hi[i]) { it->count = 0; return 0; }
         it->count *= it->hi[i] - it->lo[i];
         it->cur[i] = it->lo[i];
@@ -220,21 +189,12 @@ static int win_next(win_it *it)
     return 0;
 }
 
-static void next_pos(int32_t *pos, const int32_t *dims, int32_t nd)
-{
-    int32_t i;
-    for (i = nd - 1; i >= 0; i--) {
-        if (++pos[i] < dims[i]) return;
-        pos[i] = 0;
-    }
-}
-
 #define EC_MAXPOOL(T, SUF, LOWEST) \
 void ec_maxpool_##SUF(T *y, int64_t *idx, const T *x, int32_t nc, int32_t storage_order, \
                       int32_t nd, const int32_t *p) \
 { \
     const int32_t *in = p, *out = p + nd, *dl = p + 4 * nd; \
-    const int32_t isz = prod(in, nd), osz = prod(out, nd); \
+    const int32_t isz = ec_prod(in, nd), osz = ec_prod(out, nd); \
     int32_t q, o, i; \
     for (q = 0; q < nc; q++) { \
         const T *xq = x + (size_t)q * (size_t)isz; \
@@ -270,7 +230,7 @@ void ec_maxpool_##SUF(T *y, int64_t *idx, const T *x, int32_t nc, int32_t storag
             } \
             yq[o] = best; \
             if (idx) idx[(size_t)q * (size_t)osz + (size_t)o] = where; \
-            next_pos(opos, out, nd); \
+            ec_next_pos(opos, out, nd); \
         } \
     } \
 }
@@ -284,7 +244,7 @@ void ec_avgpool_f32(float *y, const float *x, int32_t nc, int32_t count_include_
 {
     const int32_t *in = p, *out = p + nd, *ks = p + 2 * nd, *st = p + 3 * nd;
     const int32_t *dl = p + 4 * nd, *pb = p + 5 * nd, *pe = p + 6 * nd;
-    const int32_t isz = prod(in, nd), osz = prod(out, nd);
+    const int32_t isz = ec_prod(in, nd), osz = ec_prod(out, nd);
     int32_t q, o, i;
     for (q = 0; q < nc; q++) {
         const float *xq = x + (size_t)q * (size_t)isz;
@@ -305,12 +265,12 @@ void ec_avgpool_f32(float *y, const float *x, int32_t nc, int32_t count_include_
                 for (i = 0; i < nd; i++) {
                     int32_t s0 = opos[i] * st[i]; /* in padded coordinates */
                     int32_t lo = 0;
-                    int32_t hi = clamp_hi(end_in(s0, dl[i], in[i] + pb[i] + pe[i]), ks[i]);
+                    int32_t hi = clamp_hi(ec_end_in(s0, dl[i], in[i] + pb[i] + pe[i]), ks[i]);
                     count *= hi > lo ? hi - lo : 0;
                 }
             }
             yq[o] = count > 0 ? sum / (float)count : 0.0f;
-            next_pos(opos, out, nd);
+            ec_next_pos(opos, out, nd);
         }
     }
 }
@@ -318,7 +278,7 @@ void ec_avgpool_f32(float *y, const float *x, int32_t nc, int32_t count_include_
 void ec_lppool_f32(float *y, const float *x, int32_t nc, float pw, int32_t nd, const int32_t *p)
 {
     const int32_t *in = p, *out = p + nd;
-    const int32_t isz = prod(in, nd), osz = prod(out, nd);
+    const int32_t isz = ec_prod(in, nd), osz = ec_prod(out, nd);
     int32_t q, o, i;
     for (q = 0; q < nc; q++) {
         const float *xq = x + (size_t)q * (size_t)isz;
@@ -332,7 +292,7 @@ void ec_lppool_f32(float *y, const float *x, int32_t nc, float pw, int32_t nd, c
                 do sum += powf(fabsf(xq[it.off]), pw); while (win_next(&it));
             }
             yq[o] = powf(sum, 1.0f / pw);
-            next_pos(opos, out, nd);
+            ec_next_pos(opos, out, nd);
         }
     }
 }
@@ -375,7 +335,7 @@ void ec_maxunpool_f32(float *y, const float *x, const int64_t *idx, int32_t nx, 
                       const int32_t *p)
 {
     const int32_t *id = p, *od = p + rank;
-    const int32_t ny = prod(od, rank);
+    const int32_t ny = ec_prod(od, rank);
     int64_t ni = 1;
     int32_t i, j;
     for (i = 0; i < rank; i++) ni *= id[i];
@@ -624,7 +584,7 @@ void ec_matmul_##SUF(T *y, const T *a, const T *b, int32_t M, int32_t N, int32_t
 { \
     const int32_t *dims = p, *sa = p + r, *sb = p + 2 * r; \
     int32_t pos[EC_MAX_RANK]; \
-    int32_t nb = prod(dims, r), q, i; \
+    int32_t nb = ec_prod(dims, r), q, i; \
     for (i = 0; i < r; i++) pos[i] = 0; \
     for (q = 0; q < nb; q++) { \
         size_t oa = 0, ob = 0; \
@@ -634,7 +594,7 @@ void ec_matmul_##SUF(T *y, const T *a, const T *b, int32_t M, int32_t N, int32_t
         } \
         gemm_##SUF(y + (size_t)q * (size_t)M * (size_t)N, a + oa, b + ob, 0, M, N, K, 0, 0, \
                    1, 0, 0, 0); \
-        next_pos(pos, dims, r); \
+        ec_next_pos(pos, dims, r); \
     } \
 }
 
@@ -649,7 +609,7 @@ void ec_einsum_##SUF(T *y, const T *a, const T *b, int32_t nout, int32_t nlab, \
 { \
     const int32_t *dims = p, *sa = p + nlab, *sb = p + 2 * nlab; \
     const int32_t nsum = nlab - nout; \
-    const int32_t ny = prod(dims, nout), ns = prod(dims + nout, nsum); \
+    const int32_t ny = ec_prod(dims, nout), ns = ec_prod(dims + nout, nsum); \
     int32_t opos[EC_MAX_RANK * 2], spos[EC_MAX_RANK * 2]; \
     int32_t q, s, i; \
     for (i = 0; i < nout; i++) opos[i] = 0; \
@@ -668,10 +628,10 @@ void ec_einsum_##SUF(T *y, const T *a, const T *b, int32_t nout, int32_t nlab, \
                 ob += (size_t)spos[i] * (size_t)sb[nout + i]; \
             } \
             acc += b ? a[oa] * b[ob] : a[oa]; \
-            next_pos(spos, dims + nout, nsum); \
+            ec_next_pos(spos, dims + nout, nsum); \
         } \
         y[q] = acc; \
-        next_pos(opos, dims, nout); \
+        ec_next_pos(opos, dims, nout); \
     } \
 }
 

@@ -2,13 +2,6 @@
  * quantization (see ec_qint8.h). Integer arithmetic only. */
 #include "ec_qint8.h"
 
-static int32_t prod32(const int32_t *v, int32_t n)
-{
-    int32_t i, r = 1;
-    for (i = 0; i < n; i++) r *= v[i];
-    return r;
-}
-
 /* One output position of a grouped conv: sum over the channels of its group
  * and the kernel window. opos: output coordinates; returns the accumulator. */
 static int32_t conv_point(const int8_t *xg, const int8_t *wm, int32_t cg, int32_t isz,
@@ -140,7 +133,7 @@ void ec_s8_conv(int8_t *y, const int8_t *x, const int8_t *w, const int32_t *bias
 {
     const int32_t *out = p + nd;
     const int32_t cg = c / group, mg = m / group;
-    const int32_t isz = prod32(p, nd), osz = prod32(out, nd), ksz = prod32(p + 2 * nd, nd);
+    const int32_t isz = ec_prod(p, nd), osz = ec_prod(out, nd), ksz = ec_prod(p + 2 * nd, nd);
     int32_t ni, mi, j, i;
     if (nd == 2) {
         conv2d(y, x, w, bias, n, c, m, group, x_zp, y_zp, act_min, act_max, rq, p);
@@ -240,7 +233,7 @@ void ec_s8_avgpool(int8_t *y, const int8_t *x, int32_t nc, int32_t count_include
 {
     const int32_t *in = p, *out = p + nd, *ks = p + 2 * nd, *st = p + 3 * nd;
     const int32_t *dl = p + 4 * nd, *pb = p + 5 * nd, *pe = p + 6 * nd;
-    const int32_t isz = prod32(in, nd), osz = prod32(out, nd), ksz = prod32(ks, nd);
+    const int32_t isz = ec_prod(in, nd), osz = ec_prod(out, nd), ksz = ec_prod(ks, nd);
     int32_t ci, j, kk, i;
     for (ci = 0; ci < nc; ci++) {
         const int8_t *xc = x + (size_t)ci * (size_t)isz;
