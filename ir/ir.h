@@ -320,6 +320,9 @@ enum {
 const ec_opdef *ec_op_find(const char *op, const char *domain);
 
 /* Helpers for infer functions (ir/ops/common.c). */
+/* Node n of g, and the bit of dtype t in a dtype set (unsigned mask over EC_DT_*). */
+#define NODE(g, n) (&(g)->nodes.a[(n)])
+#define DT(t) (1u << (t))
 ec_value *ec_in(ec_graph *g, int node, int k);    /* NULL if absent/omitted */
 ec_value *ec_out(ec_graph *g, int node, int k);   /* NULL if absent/omitted */
 int ec_in_id(const ec_graph *g, int node, int k);  /* value id of input k; -1 if absent/omitted */
@@ -333,6 +336,9 @@ void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s);
 void ec_set_out_data_dep(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s, int dim);
 /* Input k (`what` names it in messages), which must be present with a known rank. */
 ec_value *ec_need_in(ec_graph *g, int node, int k, const char *what);
+/* Input k, present, with a known rank and a dtype in the set `ok` (DT(t) bits;
+ * never a string tensor). */
+ec_value *ec_need_in_dt(ec_graph *g, int node, int k, unsigned ok);
 /* Is v (may be NULL) a tensor of one element, any rank, with a static shape and
  * type dt (EC_DT_UNDEFINED: any type)? */
 bool ec_is_one(const ec_value *v, ec_dtype dt);

@@ -71,6 +71,18 @@ ec_value *ec_need_in(ec_graph *g, int node, int k, const char *what)
     return v;
 }
 
+ec_value *ec_need_in_dt(ec_graph *g, int node, int k, unsigned ok)
+{
+    ec_value *v = ec_in(g, node, k);
+    if (!v) ec_fail_node(g, node, "input %d is missing", k);
+    if (v->shape.rank < 0) ec_fail_node(g, node, "input %d '%s' has unknown rank", k, v->name);
+    if (v->dtype == EC_DT_STRING)
+        ec_fail_node(g, node, "input %d '%s': string tensors are not supported", k, v->name);
+    if (v->dtype < 0 || v->dtype > 31 || !(ok & DT(v->dtype)))
+        ec_fail_node(g, node, "input %d '%s': unsupported dtype %s", k, v->name, ec_dtype_name(v->dtype));
+    return v;
+}
+
 bool ec_is_one(const ec_value *v, ec_dtype dt)
 {
     return v && (dt == EC_DT_UNDEFINED || v->dtype == dt) && ec_shape_is_static(&v->shape) &&

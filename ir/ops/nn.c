@@ -15,8 +15,6 @@
 #include "ir.h"
 #include "ec_nn.h"
 
-#define NODE(g, n) (&(g)->nodes.a[(n)])
-
 /* ---- small helpers ------------------------------------------------------- */
 
 static void need_dtype(ec_graph *g, int node, const ec_value *v, const char *what,

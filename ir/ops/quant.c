@@ -23,8 +23,6 @@
 #include "ir.h"
 #include "ec_quant.h"
 
-#define NODE(g, n) (&(g)->nodes.a[(n)])
-
 /* ---- helpers ------------------------------------------------------------- */
 
 static ec_value *opt_in(ec_graph *g, int node, int k, const char *what)
