@@ -320,6 +320,9 @@ enum {
 const ec_opdef *ec_op_find(const char *op, const char *domain);
 
 /* Helpers for infer functions (ir/ops/common.c). */
+/* Node n of g, and the bit of dtype t in a dtype set (unsigned mask over EC_DT_*). */
+#define NODE(g, n) (&(g)->nodes.a[(n)])
+#define DT(t) (1u << (t))
 ec_value *ec_in(ec_graph *g, int node, int k);    /* NULL if absent/omitted */
 ec_value *ec_out(ec_graph *g, int node, int k);   /* NULL if absent/omitted */
 int ec_in_id(const ec_graph *g, int node, int k);  /* value id of input k; -1 if absent/omitted */
@@ -333,6 +336,9 @@ void ec_set_out(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s);
 void ec_set_out_data_dep(ec_graph *g, int node, int k, ec_dtype dt, const ec_shape *s, int dim);
 /* Input k (`what` names it in messages), which must be present with a known rank. */
 ec_value *ec_need_in(ec_graph *g, int node, int k, const char *what);
+/* Input k, present, with a known rank and a dtype in the set `ok` (DT(t) bits;
+ * never a string tensor). */
+ec_value *ec_need_in_dt(ec_graph *g, int node, int k, unsigned ok);
 /* Is v (may be NULL) a tensor of one element, any rank, with a static shape and
  * type dt (EC_DT_UNDEFINED: any type)? */
 bool ec_is_one(const ec_value *v, ec_dtype dt);
@@ -341,6 +347,22 @@ const ec_value *ec_need_const(ec_graph *g, int node, int k);
 /* Read element i of a constant integer tensor as int64 (any int dtype). */
 int64_t ec_const_int(const ec_value *v, int64_t i);
 double ec_const_double(const ec_value *v, int64_t i);
+/* numpy.matmul shapes of a @ b (MatMul and the quantized matrix products):
+ * M, N, K, the output shape and, over its r batch dims, the dims and the
+ * batch strides of a and b (0: broadcast; a run-time dim is never a
+ * broadcast 1). Fails naming the node when the shapes do not multiply. */
+typedef struct ec_mm_info {
+    ec_value *a, *b;
+    int64_t M, N, K;
+    ec_shape out;
+    int r;                                  /* batch rank of out */
+    int64_t bdims[EC_MAX_RANK], sa[EC_MAX_RANK], sb[EC_MAX_RANK];
+} ec_mm_info;
+void ec_mm_info_make(ec_graph *g, int node, ec_value *a, ec_value *b, ec_mm_info *mi);
+/* M, r and p of the matmul kernels; a's batch dims fold into M when b is
+ * shared by every batch and a is not broadcast (and may_fold). Returns the
+ * number of p values (at least 1). */
+int ec_mm_params(const ec_mm_info *mi, bool may_fold, int64_t *M, int *r, int64_t *p);
 /* Normalize a possibly negative axis against rank; fails if out of range. */
 int ec_axis(ec_graph *g, int node, int64_t axis, int rank);
 

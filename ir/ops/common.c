@@ -71,6 +71,18 @@ ec_value *ec_need_in(ec_graph *g, int node, int k, const char *what)
     return v;
 }
 
+ec_value *ec_need_in_dt(ec_graph *g, int node, int k, unsigned ok)
+{
+    ec_value *v = ec_in(g, node, k);
+    if (!v) ec_fail_node(g, node, "input %d is missing", k);
+    if (v->shape.rank < 0) ec_fail_node(g, node, "input %d '%s' has unknown rank", k, v->name);
+    if (v->dtype == EC_DT_STRING)
+        ec_fail_node(g, node, "input %d '%s': string tensors are not supported", k, v->name);
+    if (v->dtype < 0 || v->dtype > 31 || !(ok & DT(v->dtype)))
+        ec_fail_node(g, node, "input %d '%s': unsupported dtype %s", k, v->name, ec_dtype_name(v->dtype));
+    return v;
+}
+
 bool ec_is_one(const ec_value *v, ec_dtype dt)
 {
     return v && (dt == EC_DT_UNDEFINED || v->dtype == dt) && ec_shape_is_static(&v->shape) &&
@@ -127,4 +139,87 @@ int ec_axis(ec_graph *g, int node, int64_t axis, int rank)
     if (a < 0 || a >= (rank > 0 ? rank : 1))
         ec_fail_node(g, node, "axis %lld is out of range for rank %d", (long long)axis, rank);
     return (int)a;
+}
+
+/* ---- matrix products ---------------------------------------------------------- */
+
+void ec_mm_info_make(ec_graph *g, int node, ec_value *a, ec_value *b, ec_mm_info *mi)
+{
+    const ec_shape *as, *bs;
+    ec_shape ab, bb, ob;
+    int ra, rb, i;
+    mi->a = a;
+    mi->b = b;
+    as = &mi->a->shape;
+    bs = &mi->b->shape;
+    ra = as->rank;
+    rb = bs->rank;
+    if (ra < 1 || rb < 1) ec_fail_node(g, node, "matrix product operands must have rank >= 1");
+    mi->M = ra == 1 ? 1 : as->dim[ra - 2];
+    mi->K = as->dim[ra - 1];
+    mi->N = rb == 1 ? 1 : bs->dim[rb - 1];
+    {
+        int64_t kb = rb == 1 ? bs->dim[0] : bs->dim[rb - 2];
+        if (mi->K >= 0 && kb >= 0 && mi->K != kb)
+            ec_fail_node(g, node, "inner dims differ: A has %lld, B has %lld", (long long)mi->K,
+                         (long long)kb);
+        if (mi->K < 0) mi->K = kb;
+    }
+    /* batch dims */
+    ab.rank = ra > 2 ? ra - 2 : 0;
+    bb.rank = rb > 2 ? rb - 2 : 0;
+    for (i = 0; i < ab.rank; i++) { ab.dim[i] = as->dim[i]; ab.sym[i] = as->sym[i]; }
+    for (i = 0; i < bb.rank; i++) { bb.dim[i] = bs->dim[i]; bb.sym[i] = bs->sym[i]; }
+    memset(&ob, 0, sizeof ob);
+    ob.rank = ab.rank > bb.rank ? ab.rank : bb.rank;
+    for (i = 0; i < ob.rank; i++) {
+        int ia = i - (ob.rank - ab.rank), ib = i - (ob.rank - bb.rank);
+        int64_t da = ia >= 0 ? ab.dim[ia] : 1, db = ib >= 0 ? bb.dim[ib] : 1;
+        const char *sym = ia >= 0 && da != 1 ? ab.sym[ia] : ib >= 0 ? bb.sym[ib] : NULL;
+        if (da == 1) ob.dim[i] = db;
+        else if (db == 1) ob.dim[i] = da;
+        else if (da < 0 || db < 0) ob.dim[i] = da < 0 ? db : da;
+        else if (da != db) ec_fail_node(g, node, "batch dims %lld and %lld do not broadcast",
+                                        (long long)da, (long long)db);
+        else ob.dim[i] = da;
+        ob.sym[i] = ob.dim[i] < 0 ? sym : NULL;
+    }
+    mi->out = ob;
+    if (ra > 1) { mi->out.dim[mi->out.rank] = mi->M; mi->out.sym[mi->out.rank++] = ra > 1 ? as->sym[ra - 2] : NULL; }
+    if (rb > 1) { mi->out.dim[mi->out.rank] = mi->N; mi->out.sym[mi->out.rank++] = bs->sym[rb - 1]; }
+    if (mi->out.rank > EC_MAX_RANK) ec_fail_node(g, node, "result rank too large");
+    /* batch strides (only meaningful for static shapes) */
+    mi->r = ob.rank;
+    {
+        int64_t stra = mi->M * mi->K, strb = mi->K * mi->N;
+        for (i = ob.rank - 1; i >= 0; i--) {
+            int ia = i - (ob.rank - ab.rank), ib = i - (ob.rank - bb.rank);
+            int64_t da = ia >= 0 ? ab.dim[ia] : 1, db = ib >= 0 ? bb.dim[ib] : 1;
+            mi->bdims[i] = ob.dim[i];
+            /* a run-time dim that is 1 at this value is not a broadcast 1 */
+            mi->sa[i] = da == 1 && !ec_dim_is_runtime(g, (int)(mi->a - g->values.a), ia) ? 0 : stra;
+            mi->sb[i] = db == 1 && !ec_dim_is_runtime(g, (int)(mi->b - g->values.a), ib) ? 0 : strb;
+            stra *= da;
+            strb *= db;
+        }
+    }
+}
+
+int ec_mm_params(const ec_mm_info *mi, bool may_fold, int64_t *M, int *r, int64_t *p)
+{
+    bool fold = may_fold;
+    int i, k = 0;
+    *M = mi->M;
+    *r = mi->r;
+    for (i = 0; i < mi->r; i++)
+        if (mi->sb[i] != 0 || (mi->sa[i] == 0 && mi->bdims[i] != 1)) fold = false;
+    if (fold) {
+        for (i = 0; i < mi->r; i++) *M *= mi->bdims[i];
+        *r = 0;
+    }
+    for (i = 0; i < *r; i++) p[k++] = mi->bdims[i];
+    for (i = 0; i < *r; i++) p[k++] = mi->sa[i];
+    for (i = 0; i < *r; i++) p[k++] = mi->sb[i];
+    if (k == 0) p[k++] = 0;
+    return k;
 }

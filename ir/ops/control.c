@@ -43,7 +43,6 @@
 #include "ir.h"
 #include "ec_control.h"
 
-#define NODE(g, n) (&(g)->nodes.a[(n)])
 #define CAPTURES "edgec.captures"
 
 typedef EC_VEC(char *) name_vec;

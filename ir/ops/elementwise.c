@@ -27,7 +27,6 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
-#define DT(t) (1u << (t))
 #define DT_FLOATS (DT(EC_DT_FLOAT) | DT(EC_DT_DOUBLE) | DT(EC_DT_FLOAT16) | DT(EC_DT_BFLOAT16))
 #define DT_INTS (DT(EC_DT_INT8) | DT(EC_DT_UINT8) | DT(EC_DT_INT16) | DT(EC_DT_UINT16) | \
                  DT(EC_DT_INT32) | DT(EC_DT_UINT32) | DT(EC_DT_INT64) | DT(EC_DT_UINT64))
@@ -45,20 +44,6 @@ static bool dt_in(ec_dtype t, unsigned set)
 static const char *node_op(ec_graph *g, int node)
 {
     return g->nodes.a[node].op;
-}
-
-/* Input k: present, with a known rank and a dtype in `ok`. */
-static ec_value *need_in(ec_graph *g, int node, int k, unsigned ok)
-{
-    ec_value *v = ec_in(g, node, k);
-    if (!v) ec_fail_node(g, node, "input %d is missing", k);
-    if (v->shape.rank < 0) ec_fail_node(g, node, "input %d '%s' has unknown rank", k, v->name);
-    if (v->dtype == EC_DT_STRING)
-        ec_fail_node(g, node, "input %d '%s': string tensors are not supported", k, v->name);
-    if (!dt_in(v->dtype, ok))
-        ec_fail_node(g, node, "input %d '%s': unsupported dtype %s", k, v->name,
-                     ec_dtype_name(v->dtype));
-    return v;
 }
 
 static void same_dtype(ec_graph *g, int node, const ec_value *a, const ec_value *b)
@@ -302,7 +287,7 @@ static const unary_def *find_unary(const char *op)
 static void infer_unary(ec_graph *g, int node)
 {
     const unary_def *u = find_unary(node_op(g, node));
-    ec_value *x = need_in(g, node, 0, u ? u->types : DT_NUMERIC);
+    ec_value *x = ec_need_in_dt(g, node, 0, u ? u->types : DT_NUMERIC);
     ec_set_out(g, node, 0, x->dtype, &x->shape);
 }
 
@@ -348,14 +333,14 @@ static void lower_unary(ec_graph *g, int node, ec_lowering *L)
 
 static void infer_clip(ec_graph *g, int node)
 {
-    ec_value *x = need_in(g, node, 0, DT_NUMERIC);
+    ec_value *x = ec_need_in_dt(g, node, 0, DT_NUMERIC);
     int k;
     if (g->opset < 11 && !ec_dtype_is_float(x->dtype))
         ec_fail_node(g, node, "Clip before opset 11 takes floats only");
     for (k = 1; k < 3; k++) {
         ec_value *b = ec_in(g, node, k);
         if (!b) continue;
-        need_in(g, node, k, DT_NUMERIC);
+        ec_need_in_dt(g, node, k, DT_NUMERIC);
         same_dtype(g, node, x, b);
         if (ec_shape_numel(&b->shape) != 1)
             ec_fail_node(g, node, "%s '%s' must be a scalar", k == 1 ? "min" : "max", b->name);
@@ -385,7 +370,7 @@ static void lower_clip(ec_graph *g, int node, ec_lowering *L)
 
 static void infer_fclass(ec_graph *g, int node)
 {
-    ec_value *x = need_in(g, node, 0, DT_FLOATS);
+    ec_value *x = ec_need_in_dt(g, node, 0, DT_FLOATS);
     ec_set_out(g, node, 0, EC_DT_BOOL, &x->shape);
 }
 
@@ -442,7 +427,7 @@ static void infer_cast(ec_graph *g, int node)
         if (to == EC_DT_STRING) ec_out(g, node, 0)->str_max = EC_STR_F32_BYTES - 1;
         return;
     }
-    x = need_in(g, node, 0, DT_ALL);
+    x = ec_need_in_dt(g, node, 0, DT_ALL);
     ec_set_out(g, node, 0, to, &x->shape);
 }
 
@@ -526,8 +511,8 @@ static const binary_def *find_binary(const char *op)
 static void infer_binary(ec_graph *g, int node)
 {
     const binary_def *b = find_binary(node_op(g, node));
-    ec_value *x = need_in(g, node, 0, b->types);
-    ec_value *w = need_in(g, node, 1, b->types);
+    ec_value *x = ec_need_in_dt(g, node, 0, b->types);
+    ec_value *w = ec_need_in_dt(g, node, 1, b->types);
     ec_shape out;
     same_dtype(g, node, x, w);
     out = bcast_inputs(g, node, 0, 2);
@@ -597,9 +582,9 @@ static void lower_binary(ec_graph *g, int node, ec_lowering *L)
 
 static void infer_pow(ec_graph *g, int node)
 {
-    ec_value *x = need_in(g, node, 0, DT_POW);
+    ec_value *x = ec_need_in_dt(g, node, 0, DT_POW);
     ec_shape out;
-    need_in(g, node, 1, DT_NUMERIC);
+    ec_need_in_dt(g, node, 1, DT_NUMERIC);
     out = bcast_inputs(g, node, 0, 2);
     check_plan(g, node, &out);
     ec_set_out(g, node, 0, x->dtype, &out);
@@ -644,8 +629,8 @@ static void infer_variadic(ec_graph *g, int node)
     ec_shape out;
     int k;
     if (n->nin < 1) ec_fail_node(g, node, "needs at least one input");
-    x0 = need_in(g, node, 0, types);
-    for (k = 1; k < n->nin; k++) same_dtype(g, node, x0, need_in(g, node, k, types));
+    x0 = ec_need_in_dt(g, node, 0, types);
+    for (k = 1; k < n->nin; k++) same_dtype(g, node, x0, ec_need_in_dt(g, node, k, types));
     out = bcast_inputs(g, node, 0, n->nin);
     check_plan(g, node, &out);
     ec_set_out(g, node, 0, x0->dtype, &out);
@@ -681,9 +666,9 @@ static void lower_variadic(ec_graph *g, int node, ec_lowering *L)
 
 static void infer_where(ec_graph *g, int node)
 {
-    ec_value *c = need_in(g, node, 0, DT_BOOL);
-    ec_value *a = need_in(g, node, 1, DT_ALL);
-    ec_value *b = need_in(g, node, 2, DT_ALL);
+    ec_value *c = ec_need_in_dt(g, node, 0, DT_BOOL);
+    ec_value *a = ec_need_in_dt(g, node, 1, DT_ALL);
+    ec_value *b = ec_need_in_dt(g, node, 2, DT_ALL);
     ec_shape out;
     (void)c;
     same_dtype(g, node, a, b);
@@ -752,8 +737,8 @@ static ec_shape cbits_shape(ec_graph *g, int node)
 static void infer_where_bits(ec_graph *g, int node)
 {
     ec_shape cs = cbits_shape(g, node), out, s2;
-    ec_value *a = need_in(g, node, 1, DT_ALL);
-    ec_value *b = need_in(g, node, 2, DT_ALL);
+    ec_value *a = ec_need_in_dt(g, node, 1, DT_ALL);
+    ec_value *b = ec_need_in_dt(g, node, 2, DT_ALL);
     char b1[128], b2[128];
     same_dtype(g, node, a, b);
     if (!ec_broadcast(&cs, &a->shape, &s2) || !ec_broadcast(&s2, &b->shape, &out))

@@ -15,8 +15,6 @@
 #include "ir.h"
 #include "ec_nn.h"
 
-#define NODE(g, n) (&(g)->nodes.a[(n)])
-
 /* ---- small helpers ------------------------------------------------------- */
 
 static void need_dtype(ec_graph *g, int node, const ec_value *v, const char *what,
@@ -737,109 +735,30 @@ static void lower_mvn(ec_graph *g, int node, ec_lowering *L)
 
 /* ---- MatMul / Gemm --------------------------------------------------------- */
 
-typedef struct mm_info {
-    ec_value *a, *b;
-    int64_t M, N, K;
-    ec_shape out;
-    int r;                                  /* batch rank of out */
-    int64_t bdims[EC_MAX_RANK], sa[EC_MAX_RANK], sb[EC_MAX_RANK];
-} mm_info;
-
-static void mm_info_make(ec_graph *g, int node, mm_info *mi)
+static void mm_info_make(ec_graph *g, int node, ec_mm_info *mi)
 {
-    const ec_shape *as, *bs;
-    ec_shape ab, bb, ob;
-    int ra, rb, i;
-    mi->a = ec_need_in(g, node, 0, "A");
-    mi->b = ec_need_in(g, node, 1, "B");
-    need_dtype(g, node, mi->a, "A", DT_F32_F64, 2);
-    same_dtype(g, node, mi->a, mi->b, "B");
-    as = &mi->a->shape;
-    bs = &mi->b->shape;
-    ra = as->rank;
-    rb = bs->rank;
-    if (ra < 1 || rb < 1) ec_fail_node(g, node, "MatMul operands must have rank >= 1");
-    mi->M = ra == 1 ? 1 : as->dim[ra - 2];
-    mi->K = as->dim[ra - 1];
-    mi->N = rb == 1 ? 1 : bs->dim[rb - 1];
-    {
-        int64_t kb = rb == 1 ? bs->dim[0] : bs->dim[rb - 2];
-        if (mi->K >= 0 && kb >= 0 && mi->K != kb)
-            ec_fail_node(g, node, "inner dims differ: A has %lld, B has %lld", (long long)mi->K,
-                         (long long)kb);
-        if (mi->K < 0) mi->K = kb;
-    }
-    /* batch dims */
-    ab.rank = ra > 2 ? ra - 2 : 0;
-    bb.rank = rb > 2 ? rb - 2 : 0;
-    for (i = 0; i < ab.rank; i++) { ab.dim[i] = as->dim[i]; ab.sym[i] = as->sym[i]; }
-    for (i = 0; i < bb.rank; i++) { bb.dim[i] = bs->dim[i]; bb.sym[i] = bs->sym[i]; }
-    memset(&ob, 0, sizeof ob);
-    ob.rank = ab.rank > bb.rank ? ab.rank : bb.rank;
-    for (i = 0; i < ob.rank; i++) {
-        int ia = i - (ob.rank - ab.rank), ib = i - (ob.rank - bb.rank);
-        int64_t da = ia >= 0 ? ab.dim[ia] : 1, db = ib >= 0 ? bb.dim[ib] : 1;
-        const char *sym = ia >= 0 && da != 1 ? ab.sym[ia] : ib >= 0 ? bb.sym[ib] : NULL;
-        if (da == 1) ob.dim[i] = db;
-        else if (db == 1) ob.dim[i] = da;
-        else if (da < 0 || db < 0) ob.dim[i] = da < 0 ? db : da;
-        else if (da != db) ec_fail_node(g, node, "batch dims %lld and %lld do not broadcast",
-                                        (long long)da, (long long)db);
-        else ob.dim[i] = da;
-        ob.sym[i] = ob.dim[i] < 0 ? sym : NULL;
-    }
-    mi->out = ob;
-    if (ra > 1) { mi->out.dim[mi->out.rank] = mi->M; mi->out.sym[mi->out.rank++] = ra > 1 ? as->sym[ra - 2] : NULL; }
-    if (rb > 1) { mi->out.dim[mi->out.rank] = mi->N; mi->out.sym[mi->out.rank++] = bs->sym[rb - 1]; }
-    if (mi->out.rank > EC_MAX_RANK) ec_fail_node(g, node, "result rank too large");
-    /* batch strides (only meaningful for static shapes) */
-    mi->r = ob.rank;
-    {
-        int64_t stra = mi->M * mi->K, strb = mi->K * mi->N;
-        for (i = ob.rank - 1; i >= 0; i--) {
-            int ia = i - (ob.rank - ab.rank), ib = i - (ob.rank - bb.rank);
-            int64_t da = ia >= 0 ? ab.dim[ia] : 1, db = ib >= 0 ? bb.dim[ib] : 1;
-            mi->bdims[i] = ob.dim[i];
-            /* a run-time dim that is 1 at this value is not a broadcast 1 */
-            mi->sa[i] = da == 1 && !ec_dim_is_runtime(g, (int)(mi->a - g->values.a), ia) ? 0 : stra;
-            mi->sb[i] = db == 1 && !ec_dim_is_runtime(g, (int)(mi->b - g->values.a), ib) ? 0 : strb;
-            stra *= da;
-            strb *= db;
-        }
-    }
+    ec_value *a = ec_need_in(g, node, 0, "A"), *b = ec_need_in(g, node, 1, "B");
+    need_dtype(g, node, a, "A", DT_F32_F64, 2);
+    same_dtype(g, node, a, b, "B");
+    ec_mm_info_make(g, node, a, b, mi);
 }
 
 static void infer_matmul(ec_graph *g, int node)
 {
-    mm_info mi;
+    ec_mm_info mi;
     mm_info_make(g, node, &mi);
     ec_set_out(g, node, 0, mi.a->dtype, &mi.out);
 }
 
 static void lower_matmul(ec_graph *g, int node, ec_lowering *L)
 {
-    mm_info mi;
-    int64_t p[3 * EC_MAX_RANK];
-    int i, r, k = 0;
-    int64_t M;
-    bool fold = true;
+    ec_mm_info mi;
+    int64_t p[3 * EC_MAX_RANK], M;
+    int r, k;
     ec_call *c;
     mm_info_make(g, node, &mi);
-    /* A's batch dims fold into M when B is shared by all batches and A is not
-     * broadcast: one (batch*M, K) @ (K, N) product. */
-    M = mi.M;
-    r = mi.r;
-    for (i = 0; i < mi.r; i++)
-        if (mi.sb[i] != 0 || (mi.sa[i] == 0 && mi.bdims[i] != 1)) fold = false;
-    if (fold) {
-        for (i = 0; i < mi.r; i++) M *= mi.bdims[i];
-        r = 0;
-    }
-    if (r > 0) {
-        for (i = 0; i < r; i++) p[k++] = mi.bdims[i];
-        for (i = 0; i < r; i++) p[k++] = mi.sa[i];
-        for (i = 0; i < r; i++) p[k++] = mi.sb[i];
-    }
+    /* one (batch*M, K) @ (K, N) product when B is shared by all batches */
+    k = ec_mm_params(&mi, true, &M, &r, p);
     c = ec_emit(L, mi.a->dtype == EC_DT_DOUBLE ? "ec_matmul_f64" : "ec_matmul_f32");
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "a", ec_in_id(g, node, 0));
@@ -848,12 +767,7 @@ static void lower_matmul(ec_graph *g, int node, ec_lowering *L)
     ec_arg_int(c, "N", mi.N);
     ec_arg_int(c, "K", mi.K);
     ec_arg_int(c, "r", r);
-    if (r > 0) {
-        ec_arg_ints(c, "p", p, k);
-    } else {
-        int64_t zero = 0;
-        ec_arg_ints(c, "p", &zero, 1);
-    }
+    ec_arg_ints(c, "p", p, k);
 }
 
 typedef struct gemm_info {

@@ -24,8 +24,6 @@
 #include "ec_quant.h"
 #include "ec_qint8.h"
 
-#define NODE(g, n) (&(g)->nodes.a[(n)])
-
 static ec_value *need_s8(ec_graph *g, int node, int k, const char *what)
 {
     ec_value *v = ec_in(g, node, k);

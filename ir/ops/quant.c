@@ -23,8 +23,6 @@
 #include "ir.h"
 #include "ec_quant.h"
 
-#define NODE(g, n) (&(g)->nodes.a[(n)])
-
 /* ---- helpers ------------------------------------------------------------- */
 
 static ec_value *opt_in(ec_graph *g, int node, int k, const char *what)
@@ -224,97 +222,19 @@ static void lower_dynquant(ec_graph *g, int node, ec_lowering *L)
 
 /* ---- matrix products ---------------------------------------------------------- */
 
-typedef struct mm_info {
-    ec_value *a, *b;
-    int64_t M, N, K;
-    ec_shape out;
-    int r;                                  /* batch rank of out */
-    int64_t bdims[EC_MAX_RANK], sa[EC_MAX_RANK], sb[EC_MAX_RANK];
-} mm_info;
-
 /* numpy.matmul shapes of a (input ka) and b (input kb). */
-static void mm_info_make(ec_graph *g, int node, int ka, int kb, mm_info *mi)
+static void mm_info_make(ec_graph *g, int node, int ka, int kb, ec_mm_info *mi)
 {
-    const ec_shape *as, *bs;
-    ec_shape ab, bb, ob;
-    int ra, rb, i;
-    mi->a = ec_need_in(g, node, ka, "A");
-    mi->b = ec_need_in(g, node, kb, "B");
-    need_q8(g, node, mi->a, "A");
-    need_q8(g, node, mi->b, "B");
-    as = &mi->a->shape;
-    bs = &mi->b->shape;
-    ra = as->rank;
-    rb = bs->rank;
-    if (ra < 1 || rb < 1) ec_fail_node(g, node, "matrix product operands must have rank >= 1");
-    if (!ec_shape_is_static(as) || !ec_shape_is_static(bs))
+    ec_value *a = ec_need_in(g, node, ka, "A"), *b = ec_need_in(g, node, kb, "B");
+    need_q8(g, node, a, "A");
+    need_q8(g, node, b, "B");
+    if (!ec_shape_is_static(&a->shape) || !ec_shape_is_static(&b->shape))
         ec_fail_node(g, node, "operands need static shapes");
-    mi->M = ra == 1 ? 1 : as->dim[ra - 2];
-    mi->K = as->dim[ra - 1];
-    mi->N = rb == 1 ? 1 : bs->dim[rb - 1];
-    {
-        int64_t kb2 = rb == 1 ? bs->dim[0] : bs->dim[rb - 2];
-        if (mi->K != kb2)
-            ec_fail_node(g, node, "inner dims differ: A has %lld, B has %lld", (long long)mi->K,
-                         (long long)kb2);
-    }
-    ab.rank = ra > 2 ? ra - 2 : 0;
-    bb.rank = rb > 2 ? rb - 2 : 0;
-    for (i = 0; i < ab.rank; i++) ab.dim[i] = as->dim[i];
-    for (i = 0; i < bb.rank; i++) bb.dim[i] = bs->dim[i];
-    memset(&ob, 0, sizeof ob);
-    ob.rank = ab.rank > bb.rank ? ab.rank : bb.rank;
-    for (i = 0; i < ob.rank; i++) {
-        int ia = i - (ob.rank - ab.rank), ib = i - (ob.rank - bb.rank);
-        int64_t da = ia >= 0 ? ab.dim[ia] : 1, db = ib >= 0 ? bb.dim[ib] : 1;
-        if (da == 1) ob.dim[i] = db;
-        else if (db == 1 || da == db) ob.dim[i] = da;
-        else ec_fail_node(g, node, "batch dims %lld and %lld do not broadcast", (long long)da,
-                          (long long)db);
-    }
-    mi->out = ob;
-    if (ra > 1) mi->out.dim[mi->out.rank++] = mi->M;
-    if (rb > 1) mi->out.dim[mi->out.rank++] = mi->N;
-    if (mi->out.rank > EC_MAX_RANK) ec_fail_node(g, node, "result rank too large");
-    mi->r = ob.rank;
-    {
-        int64_t stra = mi->M * mi->K, strb = mi->K * mi->N;
-        for (i = ob.rank - 1; i >= 0; i--) {
-            int ia = i - (ob.rank - ab.rank), ib = i - (ob.rank - bb.rank);
-            int64_t da = ia >= 0 ? ab.dim[ia] : 1, db = ib >= 0 ? bb.dim[ib] : 1;
-            mi->bdims[i] = ob.dim[i];
-            mi->sa[i] = da == 1 ? 0 : stra;
-            mi->sb[i] = db == 1 ? 0 : strb;
-            stra *= da;
-            strb *= db;
-        }
-    }
-}
-
-/* M, r and p of the kernels; A's batch dims fold into M when B is shared by
- * every batch and A is not broadcast (allowed when a's zero point is per
- * tensor). Returns the number of p values (at least 1). */
-static int mm_params(const mm_info *mi, bool may_fold, int64_t *M, int *r, int64_t *p)
-{
-    bool fold = may_fold;
-    int i, k = 0;
-    *M = mi->M;
-    *r = mi->r;
-    for (i = 0; i < mi->r; i++)
-        if (mi->sb[i] != 0 || (mi->sa[i] == 0 && mi->bdims[i] != 1)) fold = false;
-    if (fold) {
-        for (i = 0; i < mi->r; i++) *M *= mi->bdims[i];
-        *r = 0;
-    }
-    for (i = 0; i < *r; i++) p[k++] = mi->bdims[i];
-    for (i = 0; i < *r; i++) p[k++] = mi->sa[i];
-    for (i = 0; i < *r; i++) p[k++] = mi->sb[i];
-    if (k == 0) p[k++] = 0;
-    return k;
+    ec_mm_info_make(g, node, a, b, mi);
 }
 
 /* MatMulInteger(A, B, a_zero_point?, b_zero_point?) */
-static void mmi_check(ec_graph *g, int node, mm_info *mi, int64_t *an, int64_t *bn)
+static void mmi_check(ec_graph *g, int node, ec_mm_info *mi, int64_t *an, int64_t *bn)
 {
     ec_value *az = opt_in(g, node, 2, "a_zero_point"), *bz = opt_in(g, node, 3, "b_zero_point");
     mm_info_make(g, node, 0, 1, mi);
@@ -326,7 +246,7 @@ static void mmi_check(ec_graph *g, int node, mm_info *mi, int64_t *an, int64_t *
 
 static void infer_matmul_integer(ec_graph *g, int node)
 {
-    mm_info mi;
+    ec_mm_info mi;
     int64_t an, bn;
     mmi_check(g, node, &mi, &an, &bn);
     ec_set_out(g, node, 0, EC_DT_INT32, &mi.out);
@@ -334,12 +254,12 @@ static void infer_matmul_integer(ec_graph *g, int node)
 
 static void lower_matmul_integer(ec_graph *g, int node, ec_lowering *L)
 {
-    mm_info mi;
+    ec_mm_info mi;
     int64_t an, bn, M, p[3 * EC_MAX_RANK];
     int r, np;
     ec_call *c;
     mmi_check(g, node, &mi, &an, &bn);
-    np = mm_params(&mi, an == 1, &M, &r, p);
+    np = ec_mm_params(&mi, an == 1, &M, &r, p);
     c = ec_emit(L, ec_fmt("ec_matmul_integer_%s%s", q8_suffix(mi.a->dtype), q8_suffix(mi.b->dtype)));
     ec_arg_out(c, "y", ec_out_id(g, node, 0));
     ec_arg_in(c, "a", ec_in_id(g, node, 0));
@@ -377,7 +297,7 @@ static bool const_multipliers(ec_graph *g, int node, int sx, int sw, int sy, int
 }
 
 /* QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp) */
-static void qmm_check(ec_graph *g, int node, mm_info *mi, int64_t *bn)
+static void qmm_check(ec_graph *g, int node, ec_mm_info *mi, int64_t *bn)
 {
     ec_value *as = ec_need_in(g, node, 1, "a_scale"), *az = ec_need_in(g, node, 2, "a_zero_point");
     ec_value *bs = ec_need_in(g, node, 4, "b_scale"), *bz = ec_need_in(g, node, 5, "b_zero_point");
@@ -400,7 +320,7 @@ static void qmm_check(ec_graph *g, int node, mm_info *mi, int64_t *bn)
 
 static void infer_qlinear_matmul(ec_graph *g, int node)
 {
-    mm_info mi;
+    ec_mm_info mi;
     int64_t bn;
     qmm_check(g, node, &mi, &bn);
     ec_set_out(g, node, 0, ec_in(g, node, 7)->dtype, &mi.out);
@@ -408,14 +328,14 @@ static void infer_qlinear_matmul(ec_graph *g, int node)
 
 static void lower_qlinear_matmul(ec_graph *g, int node, ec_lowering *L)
 {
-    mm_info mi;
+    ec_mm_info mi;
     int64_t bn, M, p[3 * EC_MAX_RANK], *rq;
     int r, np;
     bool cst;
     ec_call *c;
     const char *types;
     qmm_check(g, node, &mi, &bn);
-    np = mm_params(&mi, true, &M, &r, p);
+    np = ec_mm_params(&mi, true, &M, &r, p);
     rq = ec_alloc(sizeof(int64_t) * (size_t)(2 * bn));
     cst = const_multipliers(g, node, 1, 4, 6, bn, rq);
     types = ec_fmt("%s%s%s", q8_suffix(mi.a->dtype), q8_suffix(mi.b->dtype),

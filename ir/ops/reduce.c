@@ -18,7 +18,6 @@
 /* ---- helpers ------------------------------------------------------------- */
 
 /* dtype sets, as bit masks over EC_DT_* */
-#define DT(t) (1u << (t))
 #define DT_FLOATS (DT(EC_DT_FLOAT) | DT(EC_DT_DOUBLE))
 #define DT_NUMERIC (DT_FLOATS | DT(EC_DT_INT8) | DT(EC_DT_UINT8) | DT(EC_DT_INT16) | \
                     DT(EC_DT_UINT16) | DT(EC_DT_INT32) | DT(EC_DT_UINT32) | \
@@ -26,18 +25,6 @@
 #define DT_CUMSUM (DT_FLOATS | DT(EC_DT_INT32) | DT(EC_DT_UINT32) | DT(EC_DT_INT64) | \
                    DT(EC_DT_UINT64))
 #define DT_INDEX (DT(EC_DT_INT32) | DT(EC_DT_INT64))
-
-/* Input k, which must be present with a known rank and a dtype in `ok`. */
-static ec_value *need_in(ec_graph *g, int node, int k, unsigned ok)
-{
-    ec_value *v = ec_in(g, node, k);
-    if (!v) ec_fail_node(g, node, "input %d is missing", k);
-    if (v->shape.rank < 0) ec_fail_node(g, node, "input %d '%s' has unknown rank", k, v->name);
-    if (v->dtype < 0 || v->dtype > 31 || !(ok & DT(v->dtype)))
-        ec_fail_node(g, node, "input %d '%s': unsupported dtype %s", k, v->name,
-                     ec_dtype_name(v->dtype));
-    return v;
-}
 
 /* An extent as a kernel int32, failing when it does not fit. */
 static int64_t fit32(ec_graph *g, int node, int64_t n, const char *what)
@@ -143,7 +130,7 @@ static bool reduce_axes(ec_graph *g, int node, int rank, bool red[EC_MAX_RANK])
 
 static void infer_reduce(ec_graph *g, int node)
 {
-    ec_value *x = need_in(g, node, 0, DT_NUMERIC);
+    ec_value *x = ec_need_in_dt(g, node, 0, DT_NUMERIC);
     ec_shape s = x->shape, o;
     bool red[EC_MAX_RANK];
     bool keep = ec_attr_int(&g->nodes.a[node], "keepdims", 1) != 0;
@@ -224,7 +211,7 @@ static void lower_reduce(ec_graph *g, int node, ec_lowering *L)
 static void infer_argreduce(ec_graph *g, int node)
 {
     ec_node *n = &g->nodes.a[node];
-    ec_value *x = need_in(g, node, 0, DT_NUMERIC);
+    ec_value *x = ec_need_in_dt(g, node, 0, DT_NUMERIC);
     ec_shape o = x->shape;
     int axis, k;
 
@@ -276,7 +263,7 @@ static int softmax_axis(ec_graph *g, int node, int rank)
 
 static void infer_softmax(ec_graph *g, int node)
 {
-    ec_value *x = need_in(g, node, 0, DT_FLOATS);
+    ec_value *x = ec_need_in_dt(g, node, 0, DT_FLOATS);
     if (x->shape.rank < 1) ec_fail_node(g, node, "input must have rank >= 1");
     softmax_axis(g, node, x->shape.rank);
     ec_set_out(g, node, 0, x->dtype, &x->shape);
@@ -325,7 +312,7 @@ static int cumsum_axis(ec_graph *g, int node, int rank)
 
 static void infer_cumsum(ec_graph *g, int node)
 {
-    ec_value *x = need_in(g, node, 0, DT_CUMSUM);
+    ec_value *x = ec_need_in_dt(g, node, 0, DT_CUMSUM);
     if (x->shape.rank < 1) ec_fail_node(g, node, "input must have rank >= 1");
     cumsum_axis(g, node, x->shape.rank);
     ec_set_out(g, node, 0, x->dtype, &x->shape);
@@ -388,7 +375,7 @@ static int64_t topk_k(ec_graph *g, int node)
 
 static void infer_topk(ec_graph *g, int node)
 {
-    ec_value *x = need_in(g, node, 0, DT_NUMERIC);
+    ec_value *x = ec_need_in_dt(g, node, 0, DT_NUMERIC);
     ec_shape o = x->shape;
     int axis;
     int64_t k = topk_k(g, node);
@@ -450,8 +437,8 @@ static bool dim_ok(int64_t a, int64_t b)
 /* input (N, C, d1..dk), target (N, d1..dk), weight (C) optional. */
 static void infer_loss(ec_graph *g, int node)
 {
-    ec_value *x = need_in(g, node, 0, DT_FLOATS);
-    ec_value *t = need_in(g, node, 1, DT_INDEX);
+    ec_value *x = ec_need_in_dt(g, node, 0, DT_FLOATS);
+    ec_value *t = ec_need_in_dt(g, node, 1, DT_INDEX);
     ec_value *w = ec_in(g, node, 2);
     int red = loss_reduction(g, node), k;
     ec_shape o;
@@ -463,7 +450,7 @@ static void infer_loss(ec_graph *g, int node)
         if (!dim_ok(t->shape.dim[k], x->shape.dim[k ? k + 1 : 0]))
             ec_fail_node(g, node, "target dimension %d does not match the input", k);
     if (w) {
-        w = need_in(g, node, 2, DT_FLOATS);
+        w = ec_need_in_dt(g, node, 2, DT_FLOATS);
         if (w->dtype != x->dtype || w->shape.rank != 1 || !dim_ok(w->shape.dim[0], x->shape.dim[1]))
             ec_fail_node(g, node, "weight must be a 1-D %s tensor of C elements",
                          ec_dtype_name(x->dtype));

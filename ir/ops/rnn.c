@@ -10,8 +10,6 @@
 #include "ir.h"
 #include "ec_rnn.h"
 
-#define NODE(g, n) (&(g)->nodes.a[(n)])
-
 /* ---- small helpers ------------------------------------------------------- */
 
 /* Input k, if present, must be float with exactly the given dims. */

@@ -13,8 +13,6 @@
 #include "ir.h"
 #include "ec_select.h"
 
-#define NODE(g, n) (&(g)->nodes.a[(n)])
-
 static ec_value *need_in(ec_graph *g, int node, int k, const char *what)
 {
     ec_value *v = ec_in(g, node, k);

@@ -23,7 +23,6 @@
 #include <string.h>
 #include "ir.h"
 
-#define NODE(g, n) (&(g)->nodes.a[(n)])
 #define VAL(g, v) (&(g)->values.a[(v)])
 
 typedef EC_VEC(ec_node) node_vec;

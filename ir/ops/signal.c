@@ -17,8 +17,6 @@
 #include "ir.h"
 #include "ec_signal.h"
 
-#define NODE(g, n) (&(g)->nodes.a[(n)])
-
 /* ---- small helpers ------------------------------------------------------- */
 
 static void need_float(ec_graph *g, int node, const ec_value *v, const char *what, bool f64_ok)

@@ -9,8 +9,6 @@
 #include "ir.h"
 #include "ec_text.h"
 
-#define NODE(g, n) (&(g)->nodes.a[(n)])
-
 typedef struct tfidf_info {
     const ec_value *x;
     int64_t rows, cols, nout;

@@ -8,7 +8,7 @@ void ec_avgpool_f32(float *y, const float *x, int32_t nc, int32_t count_include_
 {
     const int32_t *in = p, *out = p + nd, *ks = p + 2 * nd, *st = p + 3 * nd;
     const int32_t *dl = p + 4 * nd, *pb = p + 5 * nd, *pe = p + 6 * nd;
-    const int32_t isz = prod(in, nd), osz = prod(out, nd);
+    const int32_t isz = ec_prod(in, nd), osz = ec_prod(out, nd);
     int32_t q, o, i;
     for (q = 0; q < nc; q++) {
         const float *xq = x + (size_t)q * (size_t)isz;
@@ -29,12 +29,12 @@ void ec_avgpool_f32(float *y, const float *x, int32_t nc, int32_t count_include_
                 for (i = 0; i < nd; i++) {
                     int32_t s0 = opos[i] * st[i]; /* in padded coordinates */
                     int32_t lo = 0;
-                    int32_t hi = clamp_hi(end_in(s0, dl[i], in[i] + pb[i] + pe[i]), ks[i]);
+                    int32_t hi = clamp_hi(ec_end_in(s0, dl[i], in[i] + pb[i] + pe[i]), ks[i]);
                     count *= hi > lo ? hi - lo : 0;
                 }
             }
             yq[o] = count > 0 ? sum / (float)count : 0.0f;
-            next_pos(opos, out, nd);
+            ec_next_pos(opos, out, nd);
         }
     }
 }

@@ -14,7 +14,7 @@ void ec_conv_f32(float *y, const float *x, const float *w, const float *b,
     const int32_t *dl = p + 4 * nd, *pb = p + 5 * nd;
     const int32_t last = nd - 1;
     const int32_t cg = c / group, mg = m / group;
-    const int32_t isz = prod(in, nd), osz = prod(out, nd), ksz = prod(ks, nd);
+    const int32_t isz = ec_prod(in, nd), osz = ec_prod(out, nd), ksz = ec_prod(ks, nd);
     const int32_t olast = out[last], rows = olast > 0 ? osz / olast : 0;
     int32_t ni, mi, ci, kk, j;
 
@@ -32,10 +32,10 @@ void ec_conv_f32(float *y, const float *x, const float *w, const float *b,
                     int32_t kpos[EC_MAX_RANK], opos[EC_MAX_RANK];
                     const float wv = wk[kk];
                     int32_t off, lo, hi, r, i;
-                    unflatten(kk, ks, nd, kpos);
+                    ec_unflatten(kk, ks, nd, kpos);
                     off = kpos[last] * dl[last] - pb[last];
-                    lo = first_in(off, st[last]);
-                    hi = clamp_hi(end_in(off, st[last], in[last]), olast);
+                    lo = ec_first_in(off, st[last]);
+                    hi = clamp_hi(ec_end_in(off, st[last], in[last]), olast);
                     if (lo >= hi) continue;
                     for (i = 0; i < last; i++) opos[i] = 0;
                     for (r = 0; r < rows; r++) {

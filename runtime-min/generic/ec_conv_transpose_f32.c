@@ -12,7 +12,7 @@ void ec_conv_transpose_f32(float *y, const float *x, const float *w, const float
     const int32_t *dl = p + 4 * nd, *pb = p + 5 * nd;
     const int32_t last = nd - 1;
     const int32_t cg = c / group, mg = m / group;
-    const int32_t isz = prod(in, nd), osz = prod(out, nd), ksz = prod(ks, nd);
+    const int32_t isz = ec_prod(in, nd), osz = ec_prod(out, nd), ksz = ec_prod(ks, nd);
     const int32_t ilast = in[last], rows = ilast > 0 ? isz / ilast : 0;
     int32_t ni, mi, ci, kk, j;
 
@@ -33,10 +33,10 @@ void ec_conv_transpose_f32(float *y, const float *x, const float *w, const float
                     int32_t kpos[EC_MAX_RANK], ipos[EC_MAX_RANK];
                     const float wv = wk[kk];
                     int32_t off, lo, hi, r, i;
-                    unflatten(kk, ks, nd, kpos);
+                    ec_unflatten(kk, ks, nd, kpos);
                     off = kpos[last] * dl[last] - pb[last];
-                    lo = first_in(off, st[last]);
-                    hi = clamp_hi(end_in(off, st[last], out[last]), ilast);
+                    lo = ec_first_in(off, st[last]);
+                    hi = clamp_hi(ec_end_in(off, st[last], out[last]), ilast);
                     if (lo >= hi) continue;
                     for (i = 0; i < last; i++) ipos[i] = 0;
                     for (r = 0; r < rows; r++) {

@@ -11,7 +11,7 @@ void ec_einsum_##SUF(T *y, const T *a, const T *b, int32_t nout, int32_t nlab, \
 { \
     const int32_t *dims = p, *sa = p + nlab, *sb = p + 2 * nlab; \
     const int32_t nsum = nlab - nout; \
-    const int32_t ny = prod(dims, nout), ns = prod(dims + nout, nsum); \
+    const int32_t ny = ec_prod(dims, nout), ns = ec_prod(dims + nout, nsum); \
     int32_t opos[EC_MAX_RANK * 2], spos[EC_MAX_RANK * 2]; \
     int32_t q, s, i; \
     for (i = 0; i < nout; i++) opos[i] = 0; \
@@ -30,10 +30,10 @@ void ec_einsum_##SUF(T *y, const T *a, const T *b, int32_t nout, int32_t nlab, \
                 ob += (size_t)spos[i] * (size_t)sb[nout + i]; \
             } \
             acc += b ? a[oa] * b[ob] : a[oa]; \
-            next_pos(spos, dims + nout, nsum); \
+            ec_next_pos(spos, dims + nout, nsum); \
         } \
         y[q] = acc; \
-        next_pos(opos, dims, nout); \
+        ec_next_pos(opos, dims, nout); \
     } \
 }
 

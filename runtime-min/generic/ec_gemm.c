@@ -66,7 +66,7 @@ void ec_matmul_##SUF(T *y, const T *a, const T *b, int32_t M, int32_t N, int32_t
 { \
     const int32_t *dims = p, *sa = p + r, *sb = p + 2 * r; \
     int32_t pos[EC_MAX_RANK]; \
-    int32_t nb = prod(dims, r), q, i; \
+    int32_t nb = ec_prod(dims, r), q, i; \
     for (i = 0; i < r; i++) pos[i] = 0; \
     for (q = 0; q < nb; q++) { \
         size_t oa = 0, ob = 0; \
@@ -76,7 +76,7 @@ void ec_matmul_##SUF(T *y, const T *a, const T *b, int32_t M, int32_t N, int32_t
         } \
         gemm_##SUF(y + (size_t)q * (size_t)M * (size_t)N, a + oa, b + ob, 0, M, N, K, 0, 0, \
                    1, 0, 0, 0); \
-        next_pos(pos, dims, r); \
+        ec_next_pos(pos, dims, r); \
     } \
 }
 

@@ -6,7 +6,7 @@
 void ec_lppool_f32(float *y, const float *x, int32_t nc, float pw, int32_t nd, const int32_t *p)
 {
     const int32_t *in = p, *out = p + nd;
-    const int32_t isz = prod(in, nd), osz = prod(out, nd);
+    const int32_t isz = ec_prod(in, nd), osz = ec_prod(out, nd);
     int32_t q, o, i;
     for (q = 0; q < nc; q++) {
         const float *xq = x + (size_t)q * (size_t)isz;
@@ -20,7 +20,7 @@ void ec_lppool_f32(float *y, const float *x, int32_t nc, float pw, int32_t nd, c
                 do sum += powf(fabsf(xq[it.off]), pw); while (win_next(&it));
             }
             yq[o] = powf(sum, 1.0f / pw);
-            next_pos(opos, out, nd);
+            ec_next_pos(opos, out, nd);
         }
     }
 }

@@ -8,7 +8,7 @@ void ec_maxpool_##SUF(T *y, int64_t *idx, const T *x, int32_t nc, int32_t storag
                       int32_t nd, const int32_t *p) \
 { \
     const int32_t *in = p, *out = p + nd, *dl = p + 4 * nd; \
-    const int32_t isz = prod(in, nd), osz = prod(out, nd); \
+    const int32_t isz = ec_prod(in, nd), osz = ec_prod(out, nd); \
     int32_t q, o, i; \
     for (q = 0; q < nc; q++) { \
         const T *xq = x + (size_t)q * (size_t)isz; \
@@ -44,7 +44,7 @@ void ec_maxpool_##SUF(T *y, int64_t *idx, const T *x, int32_t nc, int32_t storag
             } \
             yq[o] = best; \
             if (idx) idx[(size_t)q * (size_t)osz + (size_t)o] = where; \
-            next_pos(opos, out, nd); \
+            ec_next_pos(opos, out, nd); \
         } \
     } \
 }

@@ -7,7 +7,7 @@ void ec_maxunpool_f32(float *y, const float *x, const int64_t *idx, int32_t nx, 
                       const int32_t *p)
 {
     const int32_t *id = p, *od = p + rank;
-    const int32_t ny = prod(od, rank);
+    const int32_t ny = ec_prod(od, rank);
     int64_t ni = 1;
     int32_t i, j;
     for (i = 0; i < rank; i++) ni *= id[i];

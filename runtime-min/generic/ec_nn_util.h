@@ -7,40 +7,9 @@
 #include "ec_nn.h"
 
 /* ---- helpers --------------------------------------------------------------- */
-/* Smallest o >= 0 with o * s + off >= 0 (s > 0). */
-static inline int32_t first_in(int32_t off, int32_t s)
-{
-    return off >= 0 ? 0 : (-off + s - 1) / s;
-}
-
-/* Smallest o >= 0 with o * s + off >= lim (s > 0): the end of the valid range
- * of o for positions o * s + off < lim. */
-static inline int32_t end_in(int32_t off, int32_t s, int32_t lim)
-{
-    int32_t r = lim - off;
-    return r <= 0 ? 0 : (r + s - 1) / s;
-}
-
 static inline int32_t clamp_hi(int32_t v, int32_t hi)
 {
     return v < hi ? v : hi;
-}
-
-static inline int32_t prod(const int32_t *d, int32_t n)
-{
-    int32_t i, r = 1;
-    for (i = 0; i < n; i++) r *= d[i];
-    return r;
-}
-
-/* Row-major decomposition of flat index f over dims d[0..n). */
-static inline void unflatten(int32_t f, const int32_t *d, int32_t n, int32_t *pos)
-{
-    int32_t i;
-    for (i = n - 1; i >= 0; i--) {
-        pos[i] = d[i] > 0 ? f % d[i] : 0;
-        f = d[i] > 0 ? f / d[i] : 0;
-    }
 }
 
 /* y[i] += a * x[i], i < n; y and x do not overlap (vectorizes). */
@@ -72,8 +41,8 @@ static inline int win_begin(win_it *it, const int32_t *opos, int32_t nd, const i
     for (i = nd - 1; i >= 0; i--) {
         int32_t s0 = opos[i] * st[i] - pb[i];
         it->start[i] = s0;
-        it->lo[i] = first_in(s0, dl[i]);
-        it->hi[i] = clamp_hi(end_in(s0, dl[i], in[i]), ks[i]);
+        it->lo[i] = ec_first_in(s0, dl[i]);
+        it->hi[i] = clamp_hi(ec_end_in(s0, dl[i], in[i]), ks[i]);
         if (it->lo[i] >= it->hi[i]) { it->count = 0; return 0; }
         it->count *= it->hi[i] - it->lo[i];
         it->cur[i] = it->lo[i];
@@ -97,15 +66,6 @@ static inline int win_next(win_it *it)
         it->cur[i] = it->lo[i];
     }
     return 0;
-}
-
-static inline void next_pos(int32_t *pos, const int32_t *dims, int32_t nd)
-{
-    int32_t i;
-    for (i = nd - 1; i >= 0; i--) {
-        if (++pos[i] < dims[i]) return;
-        pos[i] = 0;
-    }
 }
 
 /* mean and 1/sqrt(variance + eps) of n floats (two passes, in float: no

@@ -5,45 +5,6 @@
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static int32_t prod(const int32_t *d, int32_t n)
-{
-    int32_t i, r = 1;
-    for (i = 0; i < n; i++) r *= d[i];
-    return r;
-}
-
-/* Row-major decomposition of flat index f over dims d[0..n). */
-static void unflatten(int32_t f, const int32_t *d, int32_t n, int32_t *pos)
-{
-    int32_t i;
-    for (i = n - 1; i >= 0; i--) {
-        pos[i] = d[i] > 0 ? f % d[i] : 0;
-        f = d[i] > 0 ? f / d[i] : 0;
-    }
-}
-
-static void next_pos(int32_t *pos, const int32_t *dims, int32_t r)
-{
-    int32_t i;
-    for (i = r - 1; i >= 0; i--) {
-        if (++pos[i] < dims[i]) return;
-        pos[i] = 0;
-    }
-}
-
-/* Smallest o >= 0 with o * s + off >= 0 (s > 0). */
-static int32_t first_in(int32_t off, int32_t s)
-{
-    return off >= 0 ? 0 : (-off + s - 1) / s;
-}
-
-/* Smallest o >= 0 with o * s + off >= lim (s > 0). */
-static int32_t end_in(int32_t off, int32_t s, int32_t lim)
-{
-    int32_t r = lim - off;
-    return r <= 0 ? 0 : (r + s - 1) / s;
-}
-
 /* An int32 accumulated modulo 2^32 (unsigned, so wrapping is defined). */
 static int32_t wrap_s32(uint32_t u)
 {
@@ -218,7 +179,7 @@ void ec_dynamic_quantize_linear_u8(uint8_t *y, float *y_scale, uint8_t *y_zp, co
 #define EC_BATCH_BEGIN(r, p, M, N, K) \
     { \
         const int32_t *dims_ = (p), *sa_ = (p) + (r), *sb_ = (p) + 2 * (r); \
-        int32_t pos_[EC_MAX_RANK], nb_ = prod(dims_, (r)), q_, t_; \
+        int32_t pos_[EC_MAX_RANK], nb_ = ec_prod(dims_, (r)), q_, t_; \
         for (t_ = 0; t_ < (r); t_++) pos_[t_] = 0; \
         for (q_ = 0; q_ < nb_; q_++) { \
             size_t oa_ = 0, ob_ = 0, oy_ = (size_t)q_ * (size_t)(M) * (size_t)(N); \
@@ -227,7 +188,7 @@ void ec_dynamic_quantize_linear_u8(uint8_t *y, float *y_scale, uint8_t *y_zp, co
                 ob_ += (size_t)pos_[t_] * (size_t)sb_[t_]; \
             }
 #define EC_BATCH_END(r) \
-            next_pos(pos_, dims_, (r)); \
+            ec_next_pos(pos_, dims_, (r)); \
         } \
     }
 
@@ -261,7 +222,7 @@ static void conv_plane_##S(uint32_t *acc, const TX *x, const TW *w, int32_t bias
     const int32_t *in = p, *out = p + nd, *ks = p + 2 * nd, *st = p + 3 * nd; \
     const int32_t *dl = p + 4 * nd, *pb = p + 5 * nd; \
     const int32_t last = nd - 1, cg = c / group, mg = m / group, g = mi / mg; \
-    const int32_t isz = prod(in, nd), osz = prod(out, nd), ksz = prod(ks, nd); \
+    const int32_t isz = ec_prod(in, nd), osz = ec_prod(out, nd), ksz = ec_prod(ks, nd); \
     const int32_t olast = out[last], rows = olast > 0 ? osz / olast : 0; \
     int32_t ci, kk, j; \
     for (j = 0; j < osz; j++) acc[j] = (uint32_t)bias; \
@@ -275,10 +236,10 @@ static void conv_plane_##S(uint32_t *acc, const TX *x, const TW *w, int32_t bias
             const int32_t s = st[last]; \
             int32_t off, lo, hi, r, i; \
             if (wv == 0) continue; \
-            unflatten(kk, ks, nd, kpos); \
+            ec_unflatten(kk, ks, nd, kpos); \
             off = kpos[last] * dl[last] - pb[last]; \
-            lo = first_in(off, s); \
-            hi = end_in(off, s, in[last]); \
+            lo = ec_first_in(off, s); \
+            hi = ec_end_in(off, s, in[last]); \
             if (hi > olast) hi = olast; \
             if (lo >= hi) continue; \
             for (i = 0; i < last; i++) opos[i] = 0; \
@@ -313,7 +274,7 @@ void ec_conv_integer_##S(int32_t *y, const TX *x, const TW *w, const TX *x_zp, c
                          int32_t n, int32_t c, int32_t m, int32_t group, int32_t w_zp_n, \
                          int32_t nd, const int32_t *p) \
 { \
-    const int32_t osz = prod(p + nd, nd); \
+    const int32_t osz = ec_prod(p + nd, nd); \
     const int32_t xz = x_zp ? (int32_t)x_zp[0] : 0; \
     int32_t ni, mi; \
     for (ni = 0; ni < n; ni++) \
@@ -370,7 +331,7 @@ void ec_qlinear_conv_##S(TY *y, int32_t *acc, const TX *x, const TW *w, const in
                          int32_t m, int32_t group, int32_t wn, int32_t nd, const int32_t *rq, \
                          const int32_t *p) \
 { \
-    const int32_t osz = prod(p + nd, nd); \
+    const int32_t osz = ec_prod(p + nd, nd); \
     const int32_t xz = x_zp ? (int32_t)x_zp[0] : 0, yz = y_zp ? (int32_t)y_zp[0] : 0; \
     uint32_t *ua = (uint32_t *)acc; \
     int32_t ni, mi, j; \
@@ -391,7 +352,7 @@ void ec_qlinear_conv_rt_##S(TY *y, int32_t *work, const TX *x, const TW *w, cons
                             const float *w_scale, const float *y_scale, int32_t n, int32_t c, \
                             int32_t m, int32_t group, int32_t wn, int32_t nd, const int32_t *p) \
 { \
-    const int32_t osz = prod(p + nd, nd); \
+    const int32_t osz = ec_prod(p + nd, nd); \
     multipliers(work + osz, x_scale, w_scale, y_scale, wn); \
     ec_qlinear_conv_##S(y, work, x, w, bias, x_zp, w_zp, y_zp, n, c, m, group, wn, nd, \
                         work + osz, p); \

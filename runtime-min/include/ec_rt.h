@@ -113,6 +113,48 @@ static inline uint16_t ec_f32_to_bf16(float f)
     return (uint16_t)((v.u + 0x7fffu + ((v.u >> 16) & 1u)) >> 16);
 }
 
+/* Index helpers of the kernels over n-D dims d[0..n) (row-major). */
+static inline int32_t ec_prod(const int32_t *d, int32_t n)
+{
+    int32_t i, r = 1;
+    for (i = 0; i < n; i++) r *= d[i];
+    return r;
+}
+
+/* Coordinates pos of flat index f. */
+static inline void ec_unflatten(int32_t f, const int32_t *d, int32_t n, int32_t *pos)
+{
+    int32_t i;
+    for (i = n - 1; i >= 0; i--) {
+        pos[i] = d[i] > 0 ? f % d[i] : 0;
+        f = d[i] > 0 ? f / d[i] : 0;
+    }
+}
+
+/* Advance coordinates pos by one element (wraps to all zeros after the last). */
+static inline void ec_next_pos(int32_t *pos, const int32_t *d, int32_t n)
+{
+    int32_t i;
+    for (i = n - 1; i >= 0; i--) {
+        if (++pos[i] < d[i]) return;
+        pos[i] = 0;
+    }
+}
+
+/* Smallest o >= 0 with o * s + off >= 0 (s > 0). */
+static inline int32_t ec_first_in(int32_t off, int32_t s)
+{
+    return off >= 0 ? 0 : (-off + s - 1) / s;
+}
+
+/* Smallest o >= 0 with o * s + off >= lim (s > 0): the end of the valid range
+ * of o for positions o * s + off < lim. */
+static inline int32_t ec_end_in(int32_t off, int32_t s, int32_t lim)
+{
+    int32_t r = lim - off;
+    return r <= 0 ? 0 : (r + s - 1) / s;
+}
+
 /* Copy n bytes (graph outputs that are constants or aliases of inputs). */
 void ec_copy(void *dst, const void *src, int32_t nbytes);
 

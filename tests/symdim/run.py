@@ -392,6 +392,98 @@ g (float[1,N] x) => (float[1,N] y)
 }
 """
 
+QMM = """<ir_version: 8, opset_import: ["" : 17]>
+g (uint8[past,2,3] a, uint8[past,3,4] b) => (int32[past,2,4] y, uint8[past,2,4] z)
+<float sa = {0.5}, uint8 za = {3}, float sb = {0.25}, uint8 zb = {7}, float sz = {0.375}, uint8 zz = {100}>
+{
+   [mmi] y = MatMulInteger (a, b, za, zb)
+   [qmm] z = QLinearMatMul (a, sa, za, b, sb, zb, sz, zz)
+}
+"""
+
+QMM_DRIVER = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include "model.h"
+
+static unsigned char arena[MODEL_ARENA_BYTES + 1] __attribute__((aligned(64)));
+
+/* driver PAST IN OUT: IN holds a then b (uint8); OUT gets the return code
+ * (int32), y (int32) then z (uint8). */
+int main(int argc, char **argv)
+{
+    long long past;
+    size_t na, nb, ny;
+    unsigned char *a, *b, *z;
+    int32_t *y, rc;
+    FILE *f;
+    if (argc != 4) return 2;
+    past = atoll(argv[1]);
+    na = (size_t)past * 6; nb = (size_t)past * 12; ny = (size_t)past * 8;
+    a = malloc(na + 1); b = malloc(nb + 1); y = malloc((ny + 1) * sizeof *y); z = malloc(ny + 1);
+    if (!a || !b || !y || !z) return 2;
+    f = fopen(argv[2], "rb");
+    if (!f || fread(a, 1, na, f) != na || fread(b, 1, nb, f) != nb) return 2;
+    fclose(f);
+    rc = (int32_t)model_run(arena, a, b, y, z, (int64_t)past);
+    f = fopen(argv[3], "wb");
+    if (!f) return 2;
+    fwrite(&rc, sizeof rc, 1, f);
+    fwrite(y, sizeof *y, ny, f);
+    fwrite(z, 1, ny, f);
+    fclose(f);
+    free(a); free(b); free(y); free(z);
+    return 0;
+}
+"""
+
+
+def test_quant_batch_dims(edgec, tmp):
+    """MatMulInteger and QLinearMatMul whose batch dim is the run-time dim of both
+    operands (past=1..8: at past=1 the dim is not a broadcast 1), as MatMul."""
+    model = os.path.join(tmp, "qmm.onnxtxt")
+    with open(model, "w") as f:
+        f.write(QMM)
+    out = os.path.join(tmp, "qmm")
+    compile_model(edgec, model, out, "--dim", "past=1..8")
+    with open(os.path.join(tmp, "driver.c"), "w") as f:
+        f.write(QMM_DRIVER)
+    try:
+        exe = build(out, os.path.join(tmp, "objs"))
+    finally:
+        with open(os.path.join(tmp, "driver.c"), "w") as f:
+            f.write(DRIVER)
+    rng = np.random.default_rng(5)
+    for past in (1, 2, 5, 8):
+        a = rng.integers(0, 256, (past, 2, 3), dtype=np.uint8)
+        b = rng.integers(0, 256, (past, 3, 4), dtype=np.uint8)
+        inp, outp = os.path.join(tmp, "in.bin"), os.path.join(tmp, "out.bin")
+        with open(inp, "wb") as f:
+            f.write(a.tobytes() + b.tobytes())
+        r = run([exe, str(past), inp, outp])
+        check(r.returncode == 0 and not r.stderr, "qmm driver failed at past=%d:\n%s" % (past, r.stderr[-3000:]))
+        raw = open(outp, "rb").read()
+        check(int(np.frombuffer(raw[:4], np.int32)[0]) == 0, "model_run failed at past=%d" % past)
+        acc = (a.astype(np.int64) - 3) @ (b.astype(np.int64) - 7)
+        y = np.frombuffer(raw[4:4 + 32 * past], np.int32).reshape(acc.shape)
+        check(np.array_equal(y, acc), "MatMulInteger at past=%d: %s, numpy %s" % (past, y, acc))
+        zr = np.clip(np.rint(acc * (0.5 * 0.25 / 0.375)) + 100, 0, 255)
+        z = np.frombuffer(raw[4 + 32 * past:], np.uint8).reshape(acc.shape)
+        check(np.abs(z.astype(np.int64) - zr).max() <= 1, "QLinearMatMul at past=%d: %s, numpy %s" % (past, z, zr))
+    return "MatMulInteger, QLinearMatMul over [past,2,3] @ [past,3,4], past=1..8: 1 2 5 8 match numpy"
+
+
+def batch_mismatch(op):
+    """A model whose two batch dims are different run-time dims p and q."""
+    if op == "MatMul":
+        ins, call, y = "float[p,2,3] a, float[q,3,4] b", "MatMul (a, b)", "float"
+    elif op == "MatMulInteger":
+        ins, call, y = "uint8[p,2,3] a, uint8[q,3,4] b", "MatMulInteger (a, b)", "int32"
+    else:
+        ins, call, y = "uint8[p,2,3] a, uint8[q,3,4] b", "QLinearMatMul (a, s, z, b, s, z, s, z)", "uint8"
+    return ('<ir_version: 8, opset_import: ["" : 17]>\n'
+            "g (%s) => (%s[r,2,4] y)\n<float s = {0.5}, uint8 z = {1}>\n{\n   [mm] y = %s\n}\n" % (ins, y, call))
+
 
 def main():
     edgec = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "edgec")
@@ -412,6 +504,12 @@ def main():
         lambda: expect_error(edgec, tmp, SHAPE_CONST, ["--dim", "N=1..9"],
                              r"^edgec: .*node .*'add' \(Add\): reads the constant .*depends on N", "shape_constant"),
         lambda: expect_error(edgec, tmp, CONV, ["--dim", "L=5..3"], r"MIN is larger than MAX", "bad_range"),
+        lambda: test_quant_batch_dims(edgec, tmp),
+    ] + [
+        (lambda op: lambda: expect_error(edgec, tmp, batch_mismatch(op), ["--dim", "p=1..4", "--dim", "q=1..4"],
+                                         r"^edgec: .*\(with p=3, q=4\): node .*'mm' \(%s\): batch dims 3 and 4 do not "
+                                         r"broadcast$" % op, "batch_mismatch_" + op))(op)
+        for op in ("MatMul", "MatMulInteger", "QLinearMatMul")
     ]
     os.makedirs(os.path.join(tmp, "objs"))
     for t in tests:
