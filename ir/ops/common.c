@@ -128,3 +128,33 @@ int ec_axis(ec_graph *g, int node, int64_t axis, int rank)
         ec_fail_node(g, node, "axis %lld is out of range for rank %d", (long long)axis, rank);
     return (int)a;
 }
+
+/* ---- macs hooks -------------------------------------------------------------- */
+
+static int64_t macs_numel(const ec_value *v) { return ec_shape_numel(&v->shape); }
+
+bool ec_macs_operands(const ec_graph *g, int node, int wk, const ec_value **x, const ec_value **w,
+                      const ec_value **y)
+{
+    const ec_node *n = &g->nodes.a[node];
+    if (n->nin <= wk || n->nout < 1 || n->in[0] < 0 || n->in[wk] < 0 || n->out[0] < 0) return false;
+    *x = &g->values.a[n->in[0]];
+    *w = &g->values.a[n->in[wk]];
+    *y = &g->values.a[n->out[0]];
+    return ec_shape_is_static(&(*x)->shape) && ec_shape_is_static(&(*w)->shape) &&
+           ec_shape_is_static(&(*y)->shape);
+}
+
+int64_t ec_macs_conv(const ec_graph *g, int node, int wk)
+{
+    const ec_value *x, *w, *y;
+    if (!ec_macs_operands(g, node, wk, &x, &w, &y) || w->shape.rank < 1 || w->shape.dim[0] <= 0) return 0;
+    return macs_numel(y) * (macs_numel(w) / w->shape.dim[0]);
+}
+
+int64_t ec_macs_matmul(const ec_graph *g, int node)
+{
+    const ec_value *x, *w, *y;
+    if (!ec_macs_operands(g, node, 1, &x, &w, &y)) return 0;
+    return macs_numel(y) * (x->shape.rank >= 1 ? x->shape.dim[x->shape.rank - 1] : 0);
+}
