@@ -1,8 +1,9 @@
 /* report.c - --report (a table on stdout) and --report-json (the same as JSON).
  *
  * Per step: index, op, node name, output shapes, MACs, weight bytes read, and
- * the arena placement of the outputs. MACs are counted for Conv,
- * ConvTranspose, Gemm and MatMul from shapes; every other op counts 0.
+ * the arena placement of the outputs. MACs are counted from shapes by the
+ * macs hook of an op's ec_opdef row (Conv, ConvTranspose, Gemm, MatMul and
+ * their integer forms, Einsum); every other op counts 0.
  * Totals: weights (flash), arena (RAM), the lower bound (the largest sum of
  * buffers live at one step) and the arena / lower bound ratio.
  * With --quantize w8/w4: one line per constant weight tensor of a MatMul,
@@ -140,15 +141,43 @@ static bool shows_outputs(const ec_program *p, int s)
     return k == EC_STEP_NODE || k == EC_STEP_IF || k == EC_STEP_LOOP;
 }
 
+/* The ops MACs are counted for, after the first: the ones every report names,
+ * BlockQuantGemm with --quantize w8/w4, then every other op with a macs hook
+ * that the program runs (QLinearConv, ConvInteger, MatMulInteger, Einsum), in
+ * step order; quoted for JSON. */
+static char *macs_ops(const ec_program *p, bool json)
+{
+    static const char *const named[] = { "ConvTranspose", "Gemm", "MatMul", "QConv", "QFC", "BlockQuantGemm" };
+    EC_VEC(const char *) ops = { 0 };
+    ec_buf b = { 0 };
+    int s, k;
+    size_t i;
+    for (i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (i + 1 < sizeof named / sizeof named[0] || p->wq) EC_PUSH(ops, named[i]);
+    for (s = 0; s < p->steps.n; s++) {
+        const ec_node *n = &p->g->nodes.a[p->steps.a[s].node];
+        const ec_opdef *d = ec_op_find(n->op, n->domain);
+        if (!d || !d->macs || !strcmp(n->op, "Conv") || !strcmp(n->op, "BlockQuantGemm")) continue;
+        for (k = 0; k < ops.n && strcmp(ops.a[k], n->op); k++) {}
+        if (k == ops.n) EC_PUSH(ops, n->op);
+    }
+    ec_buf_printf(&b, "%s", "");
+    for (k = 0; k < ops.n; k++) ec_buf_printf(&b, json ? ", \"%s\"" : ", %s", ops.a[k]);
+    ec_free(ops.a);
+    return b.s;
+}
+
 void ec_report_print(const ec_program *p, const ec_target *t, const ec_options *o)
 {
     const ec_graph *g = p->g;
     int64_t macs = 0, wread = 0;
     int s, k, i;
+    char *mops;
     printf("edgec %s report: model '%s', target '%s'\n", EDGEC_VERSION,
            o && o->model ? o->model : (g->name ? g->name : "?"), t && t->name ? t->name : "generic");
-    printf("MACs are counted for Conv, ConvTranspose, Gemm, MatMul, QConv, QFC%s; other ops count 0.\n\n",
-           p->wq ? ", BlockQuantGemm" : "");
+    mops = macs_ops(p, false);
+    printf("MACs are counted for Conv%s; other ops count 0.\n\n", mops);
+    ec_free(mops);
     printf("%5s  %-18s %-24s %14s %12s  %s\n", "step", "op", "node", "MACs", "weight B", "outputs (placement)");
     for (s = 0; s < p->steps.n; s++) {
         const ec_node *n = &g->nodes.a[p->steps.a[s].node];
@@ -215,14 +244,16 @@ char *ec_report_json(const ec_program *p, const ec_target *t, const ec_options *
     ec_buf b = { 0 };
     int64_t macs = 0;
     int s, k, d;
+    char *ops;
     ec_buf_printf(&b, "{\n  \"edgec\": ");
     json_str(&b, EDGEC_VERSION);
     ec_buf_printf(&b, ",\n  \"model\": ");
     json_str(&b, o && o->model ? o->model : (g->name ? g->name : ""));
     ec_buf_printf(&b, ",\n  \"target\": ");
     json_str(&b, t && t->name ? t->name : "generic");
-    ec_buf_printf(&b, ",\n  \"macs_counted_for\": [\"Conv\", \"ConvTranspose\", \"Gemm\", \"MatMul\", \"QConv\", \"QFC\"%s],\n  \"steps\": [",
-                  p->wq ? ", \"BlockQuantGemm\"" : "");
+    ops = macs_ops(p, true);
+    ec_buf_printf(&b, ",\n  \"macs_counted_for\": [\"Conv\"%s],\n  \"steps\": [", ops);
+    ec_free(ops);
     for (s = 0; s < p->steps.n; s++) {
         const ec_node *n = &g->nodes.a[p->steps.a[s].node];
         int64_t m = ec_cg_step_macs(p, s);

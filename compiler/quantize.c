@@ -435,6 +435,13 @@ static bool act_bounds(const ec_graph *g, int node, double *lo, double *hi)
 
 static bool op_is(const ec_node *n, const char *op) { return !strcmp(n->op, op) && !n->domain[0]; }
 
+/* The role of a default-domain node in int8 quantization, from its ec_opdef row. */
+static ec_qrole qrole(const ec_node *n)
+{
+    const ec_opdef *d = n->domain[0] ? NULL : ec_op_find(n->op, "");
+    return d ? d->qrole : EC_QROLE_NONE;
+}
+
 static void make_plan(ec_graph *g, plan *P, bool *isq)
 {
     int i;
@@ -448,12 +455,14 @@ static void make_plan(ec_graph *g, plan *P, bool *isq)
         P->why[i] = "no int8 kernel for this op";
         if (P->keep[i]) { P->why[i] = P->keep_why[i]; continue; }
         if (n->domain[0]) continue;
-        if (op_is(n, "Conv")) {
+        switch (qrole(n)) {
+        case EC_QROLE_CONV:
             if (is_float_act(g, x) && is_const(g, n->in[1]) &&
                 (n->nin < 3 || n->in[2] < 0 || is_const(g, n->in[2])) && g->values.a[x].shape.rank >= 3)
                 kind = K_CONV;
             else P->why[i] = "x must be a run-time float tensor, w and b constants";
-        } else if (op_is(n, "Gemm")) {
+            break;
+        case EC_QROLE_GEMM: {
             int c = n->nin >= 3 ? n->in[2] : -1;
             int64_t N = g->values.a[y].shape.dim[1];
             if (is_float_act(g, x) && ec_attr_int(n, "transA", 0) == 0 && is_const(g, n->in[1]) &&
@@ -463,20 +472,27 @@ static void make_plan(ec_graph *g, plan *P, bool *isq)
                   g->values.a[c].shape.dim[g->values.a[c].shape.rank - 1] == N)))))
                 kind = K_FC;
             else P->why[i] = "needs transA = 0, a constant B and a constant per-column C";
-        } else if (op_is(n, "MatMul")) {
+            break;
+        }
+        case EC_QROLE_MATMUL:
             if (is_float_act(g, x) && is_const(g, n->in[1]) && g->values.a[n->in[1]].shape.rank == 2 &&
                 g->values.a[x].shape.rank >= 2)
                 kind = K_FC;
             else P->why[i] = "needs a run-time A of rank >= 2 and a constant 2-D B";
-        } else if (op_is(n, "Add") || op_is(n, "Mul")) {
+            break;
+        case EC_QROLE_ADD:
+        case EC_QROLE_MUL: {
             int b = n->in[1];
             if (g->values.a[x].dtype == EC_DT_FLOAT && g->values.a[b].dtype == EC_DT_FLOAT &&
                 (!is_const(g, x) || !is_const(g, b)))
-                kind = op_is(n, "Add") ? K_ADD : K_MUL;
-        } else if (op_is(n, "MaxPool")) {
+                kind = qrole(n) == EC_QROLE_ADD ? K_ADD : K_MUL;
+            break;
+        }
+        case EC_QROLE_MAXPOOL:
             if (x >= 0 && isq[x] && (n->nout < 2 || n->out[1] < 0)) kind = K_MAXPOOL;
             else P->why[i] = "input not int8";
-        } else if (op_is(n, "AveragePool")) {
+            break;
+        case EC_QROLE_AVGPOOL: {
             const int64_t *dl;
             int nd = ec_attr_ints(n, "dilations", &dl), d;
             bool ok = ec_attr_int(n, "ceil_mode", 0) == 0 &&
@@ -484,27 +500,37 @@ static void make_plan(ec_graph *g, plan *P, bool *isq)
             for (d = 0; d < nd; d++) ok &= dl[d] == 1;
             if (x >= 0 && isq[x] && ok) kind = K_AVGPOOL;
             else P->why[i] = "input not int8, or ceil_mode/auto_pad/dilations";
-        } else if (op_is(n, "GlobalAveragePool")) {
+            break;
+        }
+        case EC_QROLE_GLOBAL_AVGPOOL:
             if (x >= 0 && isq[x]) kind = K_GAP;
             else P->why[i] = "input not int8";
-        } else if (op_is(n, "Concat")) {
+            break;
+        case EC_QROLE_CONCAT: {
             int k;
             bool ok = true;
             for (k = 0; k < n->nin; k++) ok &= n->in[k] >= 0 && isq[n->in[k]];
             if (ok) kind = K_CONCAT;
             else P->why[i] = "inputs not all int8";
-        } else if (op_is(n, "Relu") || op_is(n, "Clip")) {
+            break;
+        }
+        case EC_QROLE_ACTIVATION: {
             double lo, hi;
             if (x >= 0 && isq[x] && act_bounds(g, i, &lo, &hi)) kind = K_ACT;
             else P->why[i] = "input not int8";
-        } else if (op_is(n, "Reshape") || op_is(n, "Flatten") || op_is(n, "Transpose") ||
-                   op_is(n, "Squeeze") || op_is(n, "Unsqueeze")) {
+            break;
+        }
+        case EC_QROLE_PASS_THROUGH:
             if (x >= 0 && isq[x]) kind = K_PASS;
             else P->why[i] = "input not int8";
-        } else if (op_is(n, "Pad")) {
+            break;
+        case EC_QROLE_ZERO_PAD:
             /* all pads 0 (PyTorch exports one before AvgPool2d with padding=0): a no-op */
             if (x >= 0 && isq[x] && zero_pad(g, n)) kind = K_PASS;
             else P->why[i] = "input not int8, or pads not all 0";
+            break;
+        case EC_QROLE_NONE:
+            break;
         }
         if (kind == K_FLOAT) continue;
         P->kind[i] = kind;
@@ -521,7 +547,7 @@ static void make_plan(ec_graph *g, plan *P, bool *isq)
                 for (k = 0; k < m->nin; k++)
                     if (m->in[k] == y) break;
                 if (k == m->nin) continue;
-                if ((op_is(m, "Relu") || op_is(m, "Clip")) && k == 0 && !P->keep[j] &&
+                if (qrole(m) == EC_QROLE_ACTIVATION && k == 0 && !P->keep[j] &&
                     act_bounds(g, j, &lo, &hi)) {
                     P->act[i] = j;
                     P->kind[j] = K_FUSED;
@@ -770,7 +796,7 @@ static void rewrite_node(rw *r, plan *P, int i)
                 r->wq_in = c8;
             }
         } else {
-            bool gemm = op_is(n, "Gemm");
+            bool gemm = qrole(n) == EC_QROLE_GEMM;
             bool tb = gemm && ec_attr_int(n, "transB", 0);
             const float *bf = wv->data;
             if (gemm) {
@@ -892,7 +918,7 @@ static void rewrite_node(rw *r, plan *P, int i)
         return;
     }
     /* a Pad of zeros: the int8 value passes through */
-    if (op_is(&g->nodes.a[i], "Pad")) {
+    if (qrole(&g->nodes.a[i]) == EC_QROLE_ZERO_PAD) {
         add_node(g, "Identity", "", name, in, 1, yq);
         return;
     }
@@ -1079,16 +1105,18 @@ int ec_qdq_import(ec_graph *g)
         bool ok = true;
         double lo, hi;
         if (n->dead || n->domain[0] || n->nout < 1 || n->out[0] < 0) continue;
-        if (op_is(n, "Conv")) kind = K_CONV;
-        else if (op_is(n, "Gemm") || op_is(n, "MatMul")) kind = K_FC;
-        else if (op_is(n, "Add")) kind = K_ADD, nact = 2;
-        else if (op_is(n, "Mul")) kind = K_MUL, nact = 2;
-        else if (op_is(n, "MaxPool")) kind = K_MAXPOOL;
-        else if (op_is(n, "AveragePool")) kind = K_AVGPOOL;
-        else if (op_is(n, "GlobalAveragePool")) kind = K_GAP;
-        else if (op_is(n, "Reshape") || op_is(n, "Flatten") || op_is(n, "Transpose") ||
-                 op_is(n, "Squeeze") || op_is(n, "Unsqueeze")) kind = K_PASS;
-        else continue;
+        switch (qrole(n)) {
+        case EC_QROLE_CONV: kind = K_CONV; break;
+        case EC_QROLE_GEMM: case EC_QROLE_MATMUL: kind = K_FC; break;
+        case EC_QROLE_ADD: kind = K_ADD, nact = 2; break;
+        case EC_QROLE_MUL: kind = K_MUL, nact = 2; break;
+        case EC_QROLE_MAXPOOL: kind = K_MAXPOOL; break;
+        case EC_QROLE_AVGPOOL: kind = K_AVGPOOL; break;
+        case EC_QROLE_GLOBAL_AVGPOOL: kind = K_GAP; break;
+        case EC_QROLE_PASS_THROUGH: kind = K_PASS; break;
+        default: break;                 /* Concat, Relu/Clip alone, Pad: not imported */
+        }
+        if (kind == K_FLOAT) continue;
         if (kind == K_MAXPOOL && n->nout > 1 && n->out[1] >= 0) continue;
         if (kind == K_AVGPOOL) {
             const int64_t *dl;
@@ -1110,7 +1138,7 @@ int ec_qdq_import(ec_graph *g)
         z = y;
         qn = only_consumer(g, y);
         if (qn >= 0 && (kind == K_CONV || kind == K_FC || kind == K_ADD || kind == K_MUL) &&
-            (op_is(&g->nodes.a[qn], "Relu") || op_is(&g->nodes.a[qn], "Clip")) &&
+            qrole(&g->nodes.a[qn]) == EC_QROLE_ACTIVATION &&
             g->nodes.a[qn].in[0] == y && act_bounds(g, qn, &lo, &hi)) {
             act = qn;
             z = g->nodes.a[act].out[0];
@@ -1127,7 +1155,7 @@ int ec_qdq_import(ec_graph *g)
         if (kind == K_CONV || kind == K_FC) {
             int w = n->in[1], c = n->nin >= 3 ? n->in[2] : -1;
             const ec_value *wv = &g->values.a[w];
-            bool gemm = op_is(n, "Gemm"), tb = gemm && ec_attr_int(n, "transB", 0);
+            bool gemm = qrole(n) == EC_QROLE_GEMM, tb = gemm && ec_attr_int(n, "transB", 0);
             int64_t nch;
             int axis;
             if (!wv->data || wv->dtype != EC_DT_FLOAT || (c >= 0 && !g->values.a[c].data)) continue;

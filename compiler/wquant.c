@@ -364,7 +364,9 @@ void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
     expand_constants(g, block, &cache, &ex);
     for (i = 0; i < g->nodes.n; i++) {
         ec_node *n = &g->nodes.a[i];
-        bool gather = !strcmp(n->op, "Gather"), gemm = !strcmp(n->op, "Gemm");
+        const ec_opdef *d = ec_op_find(n->op, n->domain);
+        ec_wqrole role = d ? d->wqrole : EC_WQROLE_NONE;
+        bool gather = role == EC_WQROLE_TABLE, gemm = role == EC_WQROLE_GEMM_B;
         ec_wq_tensor t;
         int wv, a_in;
         int64_t rs, cs;
@@ -376,7 +378,7 @@ void ec_quantize_weights(ec_graph *g, int bits, int block, ec_wq_info *info)
                 EC_PUSH(info->t, ex.a[j].t);
             }
         if (n->dead || (n->domain && n->domain[0] && strcmp(n->domain, "ai.onnx") != 0)) continue;
-        if (!gather && !gemm && strcmp(n->op, "MatMul") != 0) continue;
+        if (role == EC_WQROLE_NONE) continue;     /* no weight input to block (its ec_opdef row) */
         wv = n->nin > (gather ? 0 : 1) ? n->in[gather ? 0 : 1] : -1;
         a_in = n->nin > 1 ? n->in[gather ? 1 : 0] : -1;
         if (!float_const(g, wv) || a_in < 0 || g->values.a[a_in].data) continue;

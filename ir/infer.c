@@ -78,26 +78,17 @@ static bool foldable(ec_graph *g, int i, const ec_opdef *d)
  * inserted before it for each such input and a Cast back after it for each
  * float output that has the input's type in the ONNX spec. This is what CPUs
  * without half-precision arithmetic do anyway, the casts are exact for the
- * inputs, and the generated code names them (node 'x/to_float'). */
-
-static const char *const f32_only_ops[] = {
-    "ArgMax", "ArgMin", "AveragePool", "BatchNormalization", "Conv", "ConvTranspose",
-    "CumSum", "Einsum", "Gemm", "GlobalAveragePool", "GlobalLpPool", "GlobalMaxPool",
-    "Hardmax", "InstanceNormalization", "LRN", "LayerNormalization", "LogSoftmax",
-    "LpNormalization", "LpPool", "MatMul", "MaxPool", "MeanVarianceNormalization",
-    "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceMax", "ReduceMean",
-    "ReduceMin", "ReduceProd", "ReduceSum", "ReduceSumSquare", "Softmax", "TopK",
-};
+ * inputs, and the generated code names them (node 'x/to_float'). The ops
+ * are those whose ec_opdef row has EC_OPF_F32_ONLY. */
 
 static bool is_half(ec_dtype t) { return t == EC_DT_FLOAT16 || t == EC_DT_BFLOAT16; }
 
 static bool f32_only(const ec_node *n)
 {
-    size_t k;
+    const ec_opdef *d;
     if (n->domain[0] && strcmp(n->domain, "ai.onnx") != 0) return false;
-    for (k = 0; k < sizeof f32_only_ops / sizeof f32_only_ops[0]; k++)
-        if (!strcmp(n->op, f32_only_ops[k])) return true;
-    return false;
+    d = ec_op_find(n->op, n->domain);
+    return d && (d->flags & EC_OPF_F32_ONLY);
 }
 
 static ec_node cast_node(const ec_node *like, const char *name, int in, int out, ec_dtype to)
@@ -148,9 +139,8 @@ static bool widen_inputs(ec_graph *g, int i)
 /* Does output k of a widened node have input 0's type (T) in the spec? */
 static bool output_follows_input(const ec_node *n, int k)
 {
-    if (!strcmp(n->op, "LayerNormalization")) return k == 0;      /* Mean, InvStdDev: U */
-    if (!strcmp(n->op, "BatchNormalization")) return k == 0;      /* running stats: T2 */
-    return true;
+    const ec_opdef *d = ec_op_find(n->op, n->domain);
+    return !(d && (d->flags & EC_OPF_ONLY_OUT0_FOLLOWS_INPUT)) || k == 0;
 }
 
 /* After node i (widened) was inferred: its float outputs that follow T get a

@@ -294,6 +294,38 @@ _Noreturn void ec_fail_text(const char *text);
 
 /* ---- ops.c: the op table ------------------------------------------------ */
 struct ec_lowering;
+/* How --quantize int8 treats an op (compiler/q_ptq.c plans the PTQ rewrite
+ * from it, compiler/q_qdq.c the QDQ import). */
+typedef enum ec_qrole {
+    EC_QROLE_NONE = 0,              /* stays float */
+    EC_QROLE_CONV,                  /* Conv -> QConv (constant W and B) */
+    EC_QROLE_GEMM,                  /* Gemm -> QFC (constant B, transA 0, per-column C) */
+    EC_QROLE_MATMUL,                /* MatMul -> QFC (constant 2-D B) */
+    EC_QROLE_ADD,                   /* Add -> QAdd */
+    EC_QROLE_MUL,                   /* Mul -> QMul */
+    EC_QROLE_MAXPOOL,               /* int8 when its input is, same parameters */
+    EC_QROLE_AVGPOOL,               /* -> QAvgPool when its input is int8, same parameters */
+    EC_QROLE_GLOBAL_AVGPOOL,        /* -> QAvgPool over the whole plane */
+    EC_QROLE_CONCAT,                /* -> QConcat when all its inputs are int8 (PTQ only) */
+    EC_QROLE_ACTIVATION,            /* Relu, Clip: folded into the op before it, or int8 alone */
+    EC_QROLE_PASS_THROUGH,          /* reshapes and transposes: the int8 value passes through */
+    EC_QROLE_ZERO_PAD,              /* Pad: passes through when all pads are 0 (PTQ only) */
+} ec_qrole;
+
+/* Which input of an op is a weight --quantize w4/w8 may store in blocks
+ * (compiler/wquant.c). */
+typedef enum ec_wqrole {
+    EC_WQROLE_NONE = 0,
+    EC_WQROLE_TABLE,                /* Gather: input 0, a table of rows (BlockQuantGather) */
+    EC_WQROLE_MATMUL_B,             /* MatMul: input 1, B [K, N] (BlockQuantGemm) */
+    EC_WQROLE_GEMM_B,               /* Gemm: input 1, B [K, N] or [N, K] by transB (BlockQuantGemm) */
+} ec_wqrole;
+
+/* One op. Rows are written { EC_OP(the nine fields below, in order) } and
+ * add the optional facts after it as designated initializers, so a new
+ * field touches only the rows that give it:
+ *   { EC_OP("Conv", "", 2, 3, 1, 1, EC_OPF_F32_ONLY, infer_conv, lower_conv),
+ *     .macs = macs_conv, .qrole = EC_QROLE_CONV }, */
 typedef struct ec_opdef {
     const char *name;               /* op_type */
     const char *domain;             /* "" default domain */
@@ -307,14 +339,34 @@ typedef struct ec_opdef {
     /* Turn node n (shapes known, constant inputs available) into kernel
      * calls. NULL: the op cannot run (only folds in infer). */
     void (*lower)(ec_graph *g, int node, struct ec_lowering *L);
+    /* Multiply-accumulates of node n (shapes inferred), for --report; NULL:
+     * the op counts 0. A hook returns 0 when a shape it needs is not static. */
+    int64_t (*macs)(const ec_graph *g, int node);
+    ec_qrole qrole;                 /* int8 PTQ / QDQ import */
+    ec_wqrole wqrole;               /* w4/w8 block quantization of a weight input */
 } ec_opdef;
+
+#define EC_OP(nm, dom, in_lo, in_hi, out_lo, out_hi, fl, inf, low)                            \
+    .name = (nm), .domain = (dom), .min_in = (in_lo), .max_in = (in_hi), .min_out = (out_lo),   \
+    .max_out = (out_hi), .flags = (fl), .infer = (inf), .lower = (low)
 
 enum {
     EC_OPF_ALIAS = 1u << 0,     /* output 0 is input 0 reinterpreted (Reshape, Squeeze, ...) */
     EC_OPF_INPLACE = 1u << 1,   /* output 0 may overwrite input 0 when shapes/dtypes match */
     EC_OPF_NOFOLD = 1u << 2,    /* never constant-fold (random ops) */
     EC_OPF_STRINGS = 1u << 3,   /* may read string tensors (Cast, CastLike, StringNormalizer) */
+    /* its kernels exist for float32 only: float16/bfloat16 inputs are cast to
+     * float before it and its outputs back (ir/infer.c); default domain only */
+    EC_OPF_F32_ONLY = 1u << 4,
+    /* with EC_OPF_F32_ONLY: only output 0 has input 0's type in the spec, the
+     * other outputs stay float (LayerNormalization's Mean and InvStdDev,
+     * BatchNormalization's running statistics); without it every float output
+     * is cast back */
+    EC_OPF_ONLY_OUT0_FOLLOWS_INPUT = 1u << 5,
 };
+
+/* Multiply-accumulates of node n by its row's macs hook; 0 without one. */
+int64_t ec_op_macs(const ec_graph *g, int node);
 
 /* Look up by op_type and domain ("" and "ai.onnx" are the same); NULL if unknown. */
 const ec_opdef *ec_op_find(const char *op, const char *domain);
@@ -365,6 +417,19 @@ void ec_mm_info_make(ec_graph *g, int node, ec_value *a, ec_value *b, ec_mm_info
 int ec_mm_params(const ec_mm_info *mi, bool may_fold, int64_t *M, int *r, int64_t *p);
 /* Normalize a possibly negative axis against rank; fails if out of range. */
 int ec_axis(ec_graph *g, int node, int64_t axis, int rank);
+
+/* ---- macs hooks (ir/ops/common.c) ----------------------------------------- */
+/* Inputs 0 and wk and output 0 of node, when all three are present with
+ * static shapes (x, w, y); false otherwise (the hook then counts 0). */
+bool ec_macs_operands(const ec_graph *g, int node, int wk, const ec_value **x, const ec_value **w,
+                      const ec_value **y);
+/* A convolution with weights W [M, C/group, k...] at input wk: each output
+ * element sums C/group * prod(k) products (Conv, QConv, ConvInteger,
+ * QLinearConv). */
+int64_t ec_macs_conv(const ec_graph *g, int node, int wk);
+/* A matrix product with A at input 0: each output element sums K products,
+ * K the last dim of A (MatMul, QFC, MatMulInteger). */
+int64_t ec_macs_matmul(const ec_graph *g, int node);
 
 /* ---- ops/nn.c: window geometry of convolutions and pools ----------------- */
 /* Kernel sizes, strides, dilations, pads and output size of each spatial dim,

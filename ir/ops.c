@@ -42,6 +42,13 @@ const ec_opdef *ec_op_find(const char *op, const char *domain)
     return NULL;
 }
 
+int64_t ec_op_macs(const ec_graph *g, int node)
+{
+    const ec_node *n = &g->nodes.a[node];
+    const ec_opdef *d = ec_op_find(n->op, n->domain);
+    return d && d->macs ? d->macs(g, node) : 0;
+}
+
 const ec_kernel *ec_kernel_find(const char *name)
 {
     size_t t;

@@ -184,44 +184,9 @@ int ec_cg_const_of(const ec_graph *g, int v)
     return -1;
 }
 
-static int64_t numel(const ec_value *v)
-{
-    return ec_shape_is_static(&v->shape) ? ec_shape_numel(&v->shape) : 0;
-}
-
 int64_t ec_cg_step_macs(const ec_program *p, int s)
 {
-    const ec_graph *g = p->g;
-    const ec_node *n = &g->nodes.a[p->steps.a[s].node];
-    const ec_value *x, *w, *y;
-    if (n->nin < 2 || n->nout < 1 || n->in[0] < 0 || n->in[1] < 0 || n->out[0] < 0) return 0;
-    x = &g->values.a[n->in[0]];
-    w = &g->values.a[n->in[1]];
-    y = &g->values.a[n->out[0]];
-    if (!ec_shape_is_static(&x->shape) || !ec_shape_is_static(&w->shape) || !ec_shape_is_static(&y->shape))
-        return 0;
-    if (!strcmp(n->op, "Conv") || !strcmp(n->op, "QConv")) {
-        /* W [M, C/group, k...]: each output element sums C/group * prod(k) products */
-        if (w->shape.rank < 1 || w->shape.dim[0] <= 0) return 0;
-        return numel(y) * (numel(w) / w->shape.dim[0]);
-    }
-    if (!strcmp(n->op, "ConvTranspose")) {
-        /* W [C, M/group, k...]: each input element scatters M/group * prod(k) products */
-        if (w->shape.rank < 1 || w->shape.dim[0] <= 0) return 0;
-        return numel(x) * (numel(w) / w->shape.dim[0]);
-    }
-    if (!strcmp(n->op, "Gemm")) {
-        /* Y [M, N] = A [M, K] (or transposed) x B: K = numel(A) / M */
-        if (y->shape.rank != 2 || y->shape.dim[0] <= 0) return 0;
-        return numel(y) * (numel(x) / y->shape.dim[0]);
-    }
-    if (!strcmp(n->op, "BlockQuantGemm")) /* the K products of each output element */
-        return numel(y) * ec_attr_int(n, "K", 0);
-    if (!strcmp(n->op, "MatMul") || !strcmp(n->op, "QFC")) {
-        int64_t k = x->shape.rank >= 1 ? x->shape.dim[x->shape.rank - 1] : 0;
-        return numel(y) * k;
-    }
-    return 0;
+    return ec_op_macs(p->g, p->steps.a[s].node);
 }
 
 static bool seen_int(const int *a, int n, int v)

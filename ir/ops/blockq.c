@@ -189,10 +189,18 @@ static void lower_bq_deq(ec_graph *g, int node, ec_lowering *L)
     ec_arg_int(call, "block", q.block);
 }
 
+/* MACs (--report): the K products of each output element. */
+static int64_t macs_bq_gemm(const ec_graph *g, int node)
+{
+    const ec_value *x, *w, *y;
+    if (!ec_macs_operands(g, node, 1, &x, &w, &y)) return 0;
+    return ec_shape_numel(&y->shape) * ec_attr_int(&g->nodes.a[node], "K", 0);
+}
+
 const ec_opdef ec_ops_blockq[] = {
-    { "BlockQuantGemm", "edgec", 2, 3, 1, 1, 0, infer_bq_gemm, lower_bq_gemm },
-    { "BlockQuantGather", "edgec", 2, 2, 1, 1, 0, infer_bq_gather, lower_bq_gather },
-    { "BlockDequantize", "edgec", 1, 1, 1, 1, 0, infer_bq_deq, lower_bq_deq },
+    { EC_OP("BlockQuantGemm", "edgec", 2, 3, 1, 1, 0, infer_bq_gemm, lower_bq_gemm), .macs = macs_bq_gemm },
+    { EC_OP("BlockQuantGather", "edgec", 2, 2, 1, 1, 0, infer_bq_gather, lower_bq_gather) },
+    { EC_OP("BlockDequantize", "edgec", 1, 1, 1, 1, 0, infer_bq_deq, lower_bq_deq) },
     { 0 }
 };
 

@@ -223,3 +223,33 @@ int ec_mm_params(const ec_mm_info *mi, bool may_fold, int64_t *M, int *r, int64_
     if (k == 0) p[k++] = 0;
     return k;
 }
+
+/* ---- macs hooks -------------------------------------------------------------- */
+
+static int64_t macs_numel(const ec_value *v) { return ec_shape_numel(&v->shape); }
+
+bool ec_macs_operands(const ec_graph *g, int node, int wk, const ec_value **x, const ec_value **w,
+                      const ec_value **y)
+{
+    const ec_node *n = &g->nodes.a[node];
+    if (n->nin <= wk || n->nout < 1 || n->in[0] < 0 || n->in[wk] < 0 || n->out[0] < 0) return false;
+    *x = &g->values.a[n->in[0]];
+    *w = &g->values.a[n->in[wk]];
+    *y = &g->values.a[n->out[0]];
+    return ec_shape_is_static(&(*x)->shape) && ec_shape_is_static(&(*w)->shape) &&
+           ec_shape_is_static(&(*y)->shape);
+}
+
+int64_t ec_macs_conv(const ec_graph *g, int node, int wk)
+{
+    const ec_value *x, *w, *y;
+    if (!ec_macs_operands(g, node, wk, &x, &w, &y) || w->shape.rank < 1 || w->shape.dim[0] <= 0) return 0;
+    return macs_numel(y) * (macs_numel(w) / w->shape.dim[0]);
+}
+
+int64_t ec_macs_matmul(const ec_graph *g, int node)
+{
+    const ec_value *x, *w, *y;
+    if (!ec_macs_operands(g, node, 1, &x, &w, &y)) return 0;
+    return macs_numel(y) * (x->shape.rank >= 1 ? x->shape.dim[x->shape.rank - 1] : 0);
+}

@@ -1101,12 +1101,12 @@ void ec_ctl_lower(ec_graph *g, int ctl, int part, ec_lowering *L)
 }
 
 const ec_opdef ec_ops_control[] = {
-    { "If", "", 1, -1, 1, -1, 0, infer_unexpanded, NULL },
-    { "Loop", "", 2, -1, 1, -1, 0, infer_unexpanded, NULL },
-    { "Scan", "", 1, -1, 1, -1, 0, infer_unexpanded, NULL },
-    { "If", "edgec", 1, -1, 1, -1, EC_OPF_NOFOLD, infer_if_select, NULL },
-    { "Loop", "edgec", 3, -1, 2, -1, EC_OPF_NOFOLD, infer_loop, NULL },
-    { "Scan", "edgec", 3, -1, 2, -1, EC_OPF_NOFOLD, infer_loop, NULL },
+    { EC_OP("If", "", 1, -1, 1, -1, 0, infer_unexpanded, NULL) },
+    { EC_OP("Loop", "", 2, -1, 1, -1, 0, infer_unexpanded, NULL) },
+    { EC_OP("Scan", "", 1, -1, 1, -1, 0, infer_unexpanded, NULL) },
+    { EC_OP("If", "edgec", 1, -1, 1, -1, EC_OPF_NOFOLD, infer_if_select, NULL) },
+    { EC_OP("Loop", "edgec", 3, -1, 2, -1, EC_OPF_NOFOLD, infer_loop, NULL) },
+    { EC_OP("Scan", "edgec", 3, -1, 2, -1, EC_OPF_NOFOLD, infer_loop, NULL) },
     { 0 }
 };
 

@@ -756,32 +756,35 @@ static void lower_where_bits(ec_graph *g, int node, ec_lowering *L)
 
 /* ---- op table ---------------------------------------------------------------------- */
 
-#define UN(name) { name, "", 1, 1, 1, 1, EC_OPF_INPLACE, infer_unary, lower_unary }
-#define BIN(name, flags) { name, "", 2, 2, 1, 1, flags, infer_binary, lower_binary }
-#define VAR(name) { name, "", 1, -1, 1, 1, EC_OPF_INPLACE, infer_variadic, lower_variadic }
+#define UN(name) { EC_OP(name, "", 1, 1, 1, 1, EC_OPF_INPLACE, infer_unary, lower_unary) }
+#define BIN(name, flags) { EC_OP(name, "", 2, 2, 1, 1, flags, infer_binary, lower_binary) }
+/* ... with a role in int8 quantization */
+#define UN_Q(name, q) { EC_OP(name, "", 1, 1, 1, 1, EC_OPF_INPLACE, infer_unary, lower_unary), .qrole = (q) }
+#define BIN_Q(name, flags, q) { EC_OP(name, "", 2, 2, 1, 1, flags, infer_binary, lower_binary), .qrole = (q) }
+#define VAR(name) { EC_OP(name, "", 1, -1, 1, 1, EC_OPF_INPLACE, infer_variadic, lower_variadic) }
 
 const ec_opdef ec_ops_elementwise[] = {
-    UN("Abs"), UN("Neg"), UN("Sign"), UN("Relu"), UN("Not"), UN("Sqrt"), UN("Exp"), UN("Log"),
+    UN("Abs"), UN("Neg"), UN("Sign"), UN_Q("Relu", EC_QROLE_ACTIVATION), UN("Not"), UN("Sqrt"), UN("Exp"), UN("Log"),
     UN("Reciprocal"), UN("Floor"), UN("Ceil"), UN("Round"), UN("Sin"), UN("Cos"), UN("Tan"),
     UN("Asin"), UN("Acos"), UN("Atan"), UN("Sinh"), UN("Cosh"), UN("Asinh"), UN("Acosh"),
     UN("Atanh"), UN("Erf"), UN("Sigmoid"), UN("Tanh"), UN("LeakyRelu"), UN("Elu"), UN("Selu"),
     UN("Celu"), UN("HardSigmoid"), UN("HardSwish"), UN("Softplus"), UN("Softsign"),
     UN("ThresholdedRelu"), UN("Shrink"),
-    { "Clip", "", 1, 3, 1, 1, EC_OPF_INPLACE, infer_clip, lower_clip },
-    { "IsNaN", "", 1, 1, 1, 1, 0, infer_fclass, lower_fclass },
-    { "IsInf", "", 1, 1, 1, 1, 0, infer_fclass, lower_fclass },
-    { "Cast", "", 1, 1, 1, 1, EC_OPF_INPLACE | EC_OPF_STRINGS, infer_cast, lower_cast },
-    { "CastLike", "", 2, 2, 1, 1, EC_OPF_INPLACE | EC_OPF_STRINGS, infer_cast, lower_cast },
-    BIN("Add", EC_OPF_INPLACE), BIN("Sub", EC_OPF_INPLACE), BIN("Mul", EC_OPF_INPLACE),
+    { EC_OP("Clip", "", 1, 3, 1, 1, EC_OPF_INPLACE, infer_clip, lower_clip), .qrole = EC_QROLE_ACTIVATION },
+    { EC_OP("IsNaN", "", 1, 1, 1, 1, 0, infer_fclass, lower_fclass) },
+    { EC_OP("IsInf", "", 1, 1, 1, 1, 0, infer_fclass, lower_fclass) },
+    { EC_OP("Cast", "", 1, 1, 1, 1, EC_OPF_INPLACE | EC_OPF_STRINGS, infer_cast, lower_cast) },
+    { EC_OP("CastLike", "", 2, 2, 1, 1, EC_OPF_INPLACE | EC_OPF_STRINGS, infer_cast, lower_cast) },
+    BIN_Q("Add", EC_OPF_INPLACE, EC_QROLE_ADD), BIN("Sub", EC_OPF_INPLACE), BIN_Q("Mul", EC_OPF_INPLACE, EC_QROLE_MUL),
     BIN("Div", EC_OPF_INPLACE), BIN("Mod", EC_OPF_INPLACE), BIN("BitShift", EC_OPF_INPLACE),
     BIN("And", EC_OPF_INPLACE), BIN("Or", EC_OPF_INPLACE), BIN("Xor", EC_OPF_INPLACE),
     BIN("PRelu", EC_OPF_INPLACE),
     BIN("Equal", 0), BIN("Less", 0), BIN("Greater", 0), BIN("LessOrEqual", 0),
     BIN("GreaterOrEqual", 0),
-    { "Pow", "", 2, 2, 1, 1, EC_OPF_INPLACE, infer_pow, lower_pow },
+    { EC_OP("Pow", "", 2, 2, 1, 1, EC_OPF_INPLACE, infer_pow, lower_pow) },
     VAR("Max"), VAR("Min"), VAR("Sum"), VAR("Mean"),
-    { "Where", "", 3, 3, 1, 1, 0, infer_where, lower_where },
-    { "WhereBits", "edgec", 3, 3, 1, 1, 0, infer_where_bits, lower_where_bits },
+    { EC_OP("Where", "", 3, 3, 1, 1, 0, infer_where, lower_where) },
+    { EC_OP("WhereBits", "edgec", 3, 3, 1, 1, 0, infer_where_bits, lower_where_bits) },
     { 0 }
 };
 

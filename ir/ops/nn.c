@@ -1082,26 +1082,64 @@ static void lower_einsum(ec_graph *g, int node, ec_lowering *L)
     ec_arg_ints(c, "p", p, k);
 }
 
+/* ---- MACs (--report) -------------------------------------------------------- */
+
+static int64_t macs_conv(const ec_graph *g, int node) { return ec_macs_conv(g, node, 1); }
+
+/* W [C, M/group, k...]: each input element scatters M/group * prod(k) products */
+static int64_t macs_convt(const ec_graph *g, int node)
+{
+    const ec_value *x, *w, *y;
+    if (!ec_macs_operands(g, node, 1, &x, &w, &y) || w->shape.rank < 1 || w->shape.dim[0] <= 0) return 0;
+    return ec_shape_numel(&x->shape) * (ec_shape_numel(&w->shape) / w->shape.dim[0]);
+}
+
+/* Y [M, N] = A [M, K] (or transposed) x B: K = numel(A) / M */
+static int64_t macs_gemm(const ec_graph *g, int node)
+{
+    const ec_value *x, *w, *y;
+    if (!ec_macs_operands(g, node, 1, &x, &w, &y) || y->shape.rank != 2 || y->shape.dim[0] <= 0) return 0;
+    return ec_shape_numel(&y->shape) * (ec_shape_numel(&x->shape) / y->shape.dim[0]);
+}
+
+/* Two operands: one product per point of the space of all labels (the output
+ * labels times the summed ones, broadcast dims at their broadcast size), as
+ * "ij,jk->ik" is I*J*K like MatMul. One operand (a transpose, a trace, a sum)
+ * multiplies nothing: 0. */
+static int64_t macs_einsum(const ec_graph *g, int node)
+{
+    const ec_node *n = &g->nodes.a[node];
+    ein_info ei;
+    int64_t m = 1;
+    int i;
+    if (n->nin != 2 || n->in[0] < 0 || n->in[1] < 0 || n->nout < 1 || n->out[0] < 0) return 0;
+    for (i = 0; i < 2; i++)
+        if (!ec_shape_is_static(&g->values.a[n->in[i]].shape)) return 0;
+    ein_make((ec_graph *)g, node, &ei);     /* reads the node and its input shapes only */
+    for (i = 0; i < ei.nlab; i++) m *= ei.dims[i];
+    return m;
+}
+
 /* ---- tables ------------------------------------------------------------------ */
 
 const ec_opdef ec_ops_nn[] = {
-    { "Conv", "", 2, 3, 1, 1, 0, infer_conv, lower_conv },
-    { "ConvTranspose", "", 2, 3, 1, 1, 0, infer_convt, lower_convt },
-    { "MaxPool", "", 1, 1, 1, 2, 0, infer_maxpool, lower_maxpool },
-    { "AveragePool", "", 1, 1, 1, 1, 0, infer_pool, lower_pool },
-    { "LpPool", "", 1, 1, 1, 1, 0, infer_pool, lower_pool },
-    { "GlobalAveragePool", "", 1, 1, 1, 1, 0, infer_global_pool, lower_global_pool },
-    { "GlobalMaxPool", "", 1, 1, 1, 1, 0, infer_global_pool, lower_global_pool },
-    { "GlobalLpPool", "", 1, 1, 1, 1, 0, infer_global_pool, lower_global_pool },
-    { "MaxUnpool", "", 2, 3, 1, 1, 0, infer_maxunpool, lower_maxunpool },
-    { "BatchNormalization", "", 5, 5, 1, 5, EC_OPF_INPLACE, infer_batchnorm, lower_batchnorm },
-    { "InstanceNormalization", "", 3, 3, 1, 1, EC_OPF_INPLACE, infer_instancenorm, lower_instancenorm },
-    { "LayerNormalization", "", 2, 3, 1, 3, EC_OPF_INPLACE, infer_layernorm, lower_layernorm },
-    { "LRN", "", 1, 1, 1, 1, 0, infer_lrn, lower_lrn },
-    { "MeanVarianceNormalization", "", 1, 1, 1, 1, EC_OPF_INPLACE, infer_mvn, lower_mvn },
-    { "MatMul", "", 2, 2, 1, 1, 0, infer_matmul, lower_matmul },
-    { "Gemm", "", 2, 3, 1, 1, 0, infer_gemm, lower_gemm },
-    { "Einsum", "", 1, -1, 1, 1, 0, infer_einsum, lower_einsum },
+    { EC_OP("Conv", "", 2, 3, 1, 1, EC_OPF_F32_ONLY, infer_conv, lower_conv), .macs = macs_conv, .qrole = EC_QROLE_CONV },
+    { EC_OP("ConvTranspose", "", 2, 3, 1, 1, EC_OPF_F32_ONLY, infer_convt, lower_convt), .macs = macs_convt },
+    { EC_OP("MaxPool", "", 1, 1, 1, 2, EC_OPF_F32_ONLY, infer_maxpool, lower_maxpool), .qrole = EC_QROLE_MAXPOOL },
+    { EC_OP("AveragePool", "", 1, 1, 1, 1, EC_OPF_F32_ONLY, infer_pool, lower_pool), .qrole = EC_QROLE_AVGPOOL },
+    { EC_OP("LpPool", "", 1, 1, 1, 1, EC_OPF_F32_ONLY, infer_pool, lower_pool) },
+    { EC_OP("GlobalAveragePool", "", 1, 1, 1, 1, EC_OPF_F32_ONLY, infer_global_pool, lower_global_pool), .qrole = EC_QROLE_GLOBAL_AVGPOOL },
+    { EC_OP("GlobalMaxPool", "", 1, 1, 1, 1, EC_OPF_F32_ONLY, infer_global_pool, lower_global_pool) },
+    { EC_OP("GlobalLpPool", "", 1, 1, 1, 1, EC_OPF_F32_ONLY, infer_global_pool, lower_global_pool) },
+    { EC_OP("MaxUnpool", "", 2, 3, 1, 1, 0, infer_maxunpool, lower_maxunpool) },
+    { EC_OP("BatchNormalization", "", 5, 5, 1, 5, EC_OPF_INPLACE | EC_OPF_F32_ONLY | EC_OPF_ONLY_OUT0_FOLLOWS_INPUT, infer_batchnorm, lower_batchnorm) },
+    { EC_OP("InstanceNormalization", "", 3, 3, 1, 1, EC_OPF_INPLACE | EC_OPF_F32_ONLY, infer_instancenorm, lower_instancenorm) },
+    { EC_OP("LayerNormalization", "", 2, 3, 1, 3, EC_OPF_INPLACE | EC_OPF_F32_ONLY | EC_OPF_ONLY_OUT0_FOLLOWS_INPUT, infer_layernorm, lower_layernorm) },
+    { EC_OP("LRN", "", 1, 1, 1, 1, EC_OPF_F32_ONLY, infer_lrn, lower_lrn) },
+    { EC_OP("MeanVarianceNormalization", "", 1, 1, 1, 1, EC_OPF_INPLACE | EC_OPF_F32_ONLY, infer_mvn, lower_mvn) },
+    { EC_OP("MatMul", "", 2, 2, 1, 1, EC_OPF_F32_ONLY, infer_matmul, lower_matmul), .macs = ec_macs_matmul, .qrole = EC_QROLE_MATMUL, .wqrole = EC_WQROLE_MATMUL_B },
+    { EC_OP("Gemm", "", 2, 3, 1, 1, EC_OPF_F32_ONLY, infer_gemm, lower_gemm), .macs = macs_gemm, .qrole = EC_QROLE_GEMM, .wqrole = EC_WQROLE_GEMM_B },
+    { EC_OP("Einsum", "", 1, -1, 1, 1, EC_OPF_F32_ONLY, infer_einsum, lower_einsum), .macs = macs_einsum },
     { 0 }
 };
 

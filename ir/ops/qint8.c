@@ -433,13 +433,16 @@ static void lower_qconcat(ec_graph *g, int node, ec_lowering *L)
 
 /* ---- tables ------------------------------------------------------------------ */
 
+/* MACs (--report): QConv counts as Conv, QFC as MatMul (ec_macs_matmul). */
+static int64_t macs_qconv(const ec_graph *g, int node) { return ec_macs_conv(g, node, 1); }
+
 const ec_opdef ec_ops_qint8[] = {
-    { "QConv", "edgec", 2, 3, 1, 1, 0, infer_qconv, lower_qconv },
-    { "QFC", "edgec", 2, 3, 1, 1, 0, infer_qfc, lower_qfc },
-    { "QAdd", "edgec", 2, 2, 1, 1, 0, infer_qbinary, lower_qbinary },
-    { "QMul", "edgec", 2, 2, 1, 1, 0, infer_qbinary, lower_qbinary },
-    { "QAvgPool", "edgec", 1, 1, 1, 1, 0, infer_qavgpool, lower_qavgpool },
-    { "QConcat", "edgec", 1, -1, 1, 1, 0, infer_qconcat, lower_qconcat },
+    { EC_OP("QConv", "edgec", 2, 3, 1, 1, 0, infer_qconv, lower_qconv), .macs = macs_qconv },
+    { EC_OP("QFC", "edgec", 2, 3, 1, 1, 0, infer_qfc, lower_qfc), .macs = ec_macs_matmul },
+    { EC_OP("QAdd", "edgec", 2, 2, 1, 1, 0, infer_qbinary, lower_qbinary) },
+    { EC_OP("QMul", "edgec", 2, 2, 1, 1, 0, infer_qbinary, lower_qbinary) },
+    { EC_OP("QAvgPool", "edgec", 1, 1, 1, 1, 0, infer_qavgpool, lower_qavgpool) },
+    { EC_OP("QConcat", "edgec", 1, -1, 1, 1, 0, infer_qconcat, lower_qconcat) },
     { 0 }
 };
 

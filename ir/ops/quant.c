@@ -535,14 +535,20 @@ static void lower_qlinear_conv(ec_graph *g, int node, ec_lowering *L)
 
 /* ---- tables ------------------------------------------------------------------ */
 
+/* MACs (--report): MatMulInteger counts as MatMul (ec_macs_matmul); the two
+ * convolutions as Conv, their W being input 1 (ConvInteger: x, w, x_zero_point,
+ * w_zero_point) or input 3 (QLinearConv: x, x_scale, x_zero_point, w, ...). */
+static int64_t macs_conv_integer(const ec_graph *g, int node) { return ec_macs_conv(g, node, 1); }
+static int64_t macs_qlinear_conv(const ec_graph *g, int node) { return ec_macs_conv(g, node, 3); }
+
 const ec_opdef ec_ops_quant[] = {
-    { "QuantizeLinear", "", 2, 3, 1, 1, 0, infer_quantize, lower_quantize },
-    { "DequantizeLinear", "", 2, 3, 1, 1, 0, infer_dequantize, lower_dequantize },
-    { "DynamicQuantizeLinear", "", 1, 1, 3, 3, 0, infer_dynquant, lower_dynquant },
-    { "MatMulInteger", "", 2, 4, 1, 1, 0, infer_matmul_integer, lower_matmul_integer },
-    { "ConvInteger", "", 2, 4, 1, 1, 0, infer_conv_integer, lower_conv_integer },
-    { "QLinearMatMul", "", 8, 8, 1, 1, 0, infer_qlinear_matmul, lower_qlinear_matmul },
-    { "QLinearConv", "", 8, 9, 1, 1, 0, infer_qlinear_conv, lower_qlinear_conv },
+    { EC_OP("QuantizeLinear", "", 2, 3, 1, 1, 0, infer_quantize, lower_quantize) },
+    { EC_OP("DequantizeLinear", "", 2, 3, 1, 1, 0, infer_dequantize, lower_dequantize) },
+    { EC_OP("DynamicQuantizeLinear", "", 1, 1, 3, 3, 0, infer_dynquant, lower_dynquant) },
+    { EC_OP("MatMulInteger", "", 2, 4, 1, 1, 0, infer_matmul_integer, lower_matmul_integer), .macs = ec_macs_matmul },
+    { EC_OP("ConvInteger", "", 2, 4, 1, 1, 0, infer_conv_integer, lower_conv_integer), .macs = macs_conv_integer },
+    { EC_OP("QLinearMatMul", "", 8, 8, 1, 1, 0, infer_qlinear_matmul, lower_qlinear_matmul) },
+    { EC_OP("QLinearConv", "", 8, 9, 1, 1, 0, infer_qlinear_conv, lower_qlinear_conv), .macs = macs_qlinear_conv },
     { 0 }
 };
 

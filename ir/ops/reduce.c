@@ -505,7 +505,7 @@ static void lower_loss(ec_graph *g, int node, ec_lowering *L)
 
 /* ---- op table ------------------------------------------------------------ */
 
-#define REDUCE_OP(name) { name, "", 1, 2, 1, 1, 0, infer_reduce, lower_reduce }
+#define REDUCE_OP(name) { EC_OP(name, "", 1, 2, 1, 1, EC_OPF_F32_ONLY, infer_reduce, lower_reduce) }
 
 const ec_opdef ec_ops_reduce[] = {
     REDUCE_OP("ReduceSum"),
@@ -518,15 +518,15 @@ const ec_opdef ec_ops_reduce[] = {
     REDUCE_OP("ReduceLogSum"),
     REDUCE_OP("ReduceLogSumExp"),
     REDUCE_OP("ReduceSumSquare"),
-    { "ArgMax", "", 1, 1, 1, 1, 0, infer_argreduce, lower_argreduce },
-    { "ArgMin", "", 1, 1, 1, 1, 0, infer_argreduce, lower_argreduce },
-    { "Softmax", "", 1, 1, 1, 1, EC_OPF_INPLACE, infer_softmax, lower_softmax },
-    { "LogSoftmax", "", 1, 1, 1, 1, EC_OPF_INPLACE, infer_softmax, lower_softmax },
-    { "Hardmax", "", 1, 1, 1, 1, EC_OPF_INPLACE, infer_softmax, lower_softmax },
-    { "CumSum", "", 2, 2, 1, 1, EC_OPF_INPLACE, infer_cumsum, lower_cumsum },
-    { "TopK", "", 1, 2, 2, 2, 0, infer_topk, lower_topk },
-    { "NegativeLogLikelihoodLoss", "", 2, 3, 1, 1, 0, infer_loss, lower_loss },
-    { "SoftmaxCrossEntropyLoss", "", 2, 3, 1, 2, 0, infer_loss, lower_loss },
+    { EC_OP("ArgMax", "", 1, 1, 1, 1, EC_OPF_F32_ONLY, infer_argreduce, lower_argreduce) },
+    { EC_OP("ArgMin", "", 1, 1, 1, 1, EC_OPF_F32_ONLY, infer_argreduce, lower_argreduce) },
+    { EC_OP("Softmax", "", 1, 1, 1, 1, EC_OPF_INPLACE | EC_OPF_F32_ONLY, infer_softmax, lower_softmax) },
+    { EC_OP("LogSoftmax", "", 1, 1, 1, 1, EC_OPF_INPLACE | EC_OPF_F32_ONLY, infer_softmax, lower_softmax) },
+    { EC_OP("Hardmax", "", 1, 1, 1, 1, EC_OPF_INPLACE | EC_OPF_F32_ONLY, infer_softmax, lower_softmax) },
+    { EC_OP("CumSum", "", 2, 2, 1, 1, EC_OPF_INPLACE | EC_OPF_F32_ONLY, infer_cumsum, lower_cumsum) },
+    { EC_OP("TopK", "", 1, 2, 2, 2, EC_OPF_F32_ONLY, infer_topk, lower_topk) },
+    { EC_OP("NegativeLogLikelihoodLoss", "", 2, 3, 1, 1, 0, infer_loss, lower_loss) },
+    { EC_OP("SoftmaxCrossEntropyLoss", "", 2, 3, 1, 2, 0, infer_loss, lower_loss) },
     { 0 }
 };
 

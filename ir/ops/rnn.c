@@ -276,9 +276,9 @@ static void lower_gru(ec_graph *g, int node, ec_lowering *L) { lower_rnn_kind(g,
 static void lower_lstm(ec_graph *g, int node, ec_lowering *L) { lower_rnn_kind(g, node, L, RK_LSTM); }
 
 const ec_opdef ec_ops_rnn[] = {
-    { "RNN", "", 3, 6, 0, 2, 0, infer_rnn, lower_rnn },
-    { "GRU", "", 3, 6, 0, 2, 0, infer_gru, lower_gru },
-    { "LSTM", "", 3, 8, 0, 3, 0, infer_lstm, lower_lstm },
+    { EC_OP("RNN", "", 3, 6, 0, 2, 0, infer_rnn, lower_rnn) },
+    { EC_OP("GRU", "", 3, 6, 0, 2, 0, infer_gru, lower_gru) },
+    { EC_OP("LSTM", "", 3, 8, 0, 3, 0, infer_lstm, lower_lstm) },
     { 0 }
 };
 

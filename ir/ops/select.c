@@ -172,8 +172,8 @@ static void lower_nms(ec_graph *g, int node, ec_lowering *L)
 }
 
 const ec_opdef ec_ops_select[] = {
-    { "Unique", "", 1, 1, 1, 4, EC_OPF_NOFOLD, infer_unique, lower_unique },
-    { "NonMaxSuppression", "", 2, 5, 1, 1, EC_OPF_NOFOLD, infer_nms, lower_nms },
+    { EC_OP("Unique", "", 1, 1, 1, 4, EC_OPF_NOFOLD, infer_unique, lower_unique) },
+    { EC_OP("NonMaxSuppression", "", 2, 5, 1, 1, EC_OPF_NOFOLD, infer_nms, lower_nms) },
     { 0 }
 };
 

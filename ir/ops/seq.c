@@ -643,18 +643,18 @@ static void infer_unexpanded(ec_graph *g, int node)
 }
 
 const ec_opdef ec_ops_seq[] = {
-    { "SequenceConstruct", "", 1, -1, 1, 1, 0, infer_unexpanded, NULL },
-    { "SequenceEmpty", "", 0, 0, 1, 1, 0, infer_unexpanded, NULL },
-    { "SequenceInsert", "", 2, 3, 1, 1, 0, infer_unexpanded, NULL },
-    { "SequenceErase", "", 1, 2, 1, 1, 0, infer_unexpanded, NULL },
-    { "SequenceAt", "", 2, 2, 1, 1, 0, infer_unexpanded, NULL },
-    { "SequenceLength", "", 1, 1, 1, 1, 0, infer_unexpanded, NULL },
-    { "SplitToSequence", "", 1, 2, 1, 1, 0, infer_unexpanded, NULL },
-    { "ConcatFromSequence", "", 1, 1, 1, 1, 0, infer_unexpanded, NULL },
-    { "SequenceMap", "", 1, -1, 1, -1, 0, infer_unexpanded, NULL },
-    { "Optional", "", 0, 1, 1, 1, 0, infer_unexpanded, NULL },
-    { "OptionalHasElement", "", 0, 1, 1, 1, 0, infer_unexpanded, NULL },
-    { "OptionalGetElement", "", 1, 1, 1, 1, 0, infer_unexpanded, NULL },
+    { EC_OP("SequenceConstruct", "", 1, -1, 1, 1, 0, infer_unexpanded, NULL) },
+    { EC_OP("SequenceEmpty", "", 0, 0, 1, 1, 0, infer_unexpanded, NULL) },
+    { EC_OP("SequenceInsert", "", 2, 3, 1, 1, 0, infer_unexpanded, NULL) },
+    { EC_OP("SequenceErase", "", 1, 2, 1, 1, 0, infer_unexpanded, NULL) },
+    { EC_OP("SequenceAt", "", 2, 2, 1, 1, 0, infer_unexpanded, NULL) },
+    { EC_OP("SequenceLength", "", 1, 1, 1, 1, 0, infer_unexpanded, NULL) },
+    { EC_OP("SplitToSequence", "", 1, 2, 1, 1, 0, infer_unexpanded, NULL) },
+    { EC_OP("ConcatFromSequence", "", 1, 1, 1, 1, 0, infer_unexpanded, NULL) },
+    { EC_OP("SequenceMap", "", 1, -1, 1, -1, 0, infer_unexpanded, NULL) },
+    { EC_OP("Optional", "", 0, 1, 1, 1, 0, infer_unexpanded, NULL) },
+    { EC_OP("OptionalHasElement", "", 0, 1, 1, 1, 0, infer_unexpanded, NULL) },
+    { EC_OP("OptionalGetElement", "", 1, 1, 1, 1, 0, infer_unexpanded, NULL) },
     { 0 }
 };
 

@@ -567,16 +567,16 @@ static void lower_lp_norm(ec_graph *g, int node, ec_lowering *L)
 /* ---- tables ---------------------------------------------------------------------------------- */
 
 const ec_opdef ec_ops_signal[] = {
-    { "HannWindow", "", 1, 1, 1, 1, 0, infer_window, lower_window },
-    { "HammingWindow", "", 1, 1, 1, 1, 0, infer_window, lower_window },
-    { "BlackmanWindow", "", 1, 1, 1, 1, 0, infer_window, lower_window },
-    { "DFT", "", 1, 3, 1, 1, 0, infer_dft, lower_dft },
-    { "STFT", "", 2, 4, 1, 1, 0, infer_stft, lower_stft },
-    { "MelWeightMatrix", "", 5, 5, 1, 1, 0, infer_mel, lower_mel },
-    { "GridSample", "", 2, 2, 1, 1, 0, infer_grid_sample, lower_grid_sample },
-    { "RoiAlign", "", 3, 3, 1, 1, 0, infer_roi_align, lower_roi_align },
-    { "Det", "", 1, 1, 1, 1, 0, infer_det, lower_det },
-    { "LpNormalization", "", 1, 1, 1, 1, 0, infer_lp_norm, lower_lp_norm },
+    { EC_OP("HannWindow", "", 1, 1, 1, 1, 0, infer_window, lower_window) },
+    { EC_OP("HammingWindow", "", 1, 1, 1, 1, 0, infer_window, lower_window) },
+    { EC_OP("BlackmanWindow", "", 1, 1, 1, 1, 0, infer_window, lower_window) },
+    { EC_OP("DFT", "", 1, 3, 1, 1, 0, infer_dft, lower_dft) },
+    { EC_OP("STFT", "", 2, 4, 1, 1, 0, infer_stft, lower_stft) },
+    { EC_OP("MelWeightMatrix", "", 5, 5, 1, 1, 0, infer_mel, lower_mel) },
+    { EC_OP("GridSample", "", 2, 2, 1, 1, 0, infer_grid_sample, lower_grid_sample) },
+    { EC_OP("RoiAlign", "", 3, 3, 1, 1, 0, infer_roi_align, lower_roi_align) },
+    { EC_OP("Det", "", 1, 1, 1, 1, 0, infer_det, lower_det) },
+    { EC_OP("LpNormalization", "", 1, 1, 1, 1, EC_OPF_F32_ONLY, infer_lp_norm, lower_lp_norm) },
     { 0 }
 };
 

@@ -89,7 +89,7 @@ static void th_strnorm(const ec_karg *a)
 }
 
 const ec_opdef ec_ops_string[] = {
-    { "StringNormalizer", "", 1, 1, 1, 1, EC_OPF_STRINGS, infer_strnorm, lower_strnorm },
+    { EC_OP("StringNormalizer", "", 1, 1, 1, 1, EC_OPF_STRINGS, infer_strnorm, lower_strnorm) },
     { 0 }
 };
 

@@ -127,7 +127,7 @@ static void lower_tfidf(ec_graph *g, int node, ec_lowering *L)
 }
 
 const ec_opdef ec_ops_text[] = {
-    { "TfIdfVectorizer", "", 1, 1, 1, 1, 0, infer_tfidf, lower_tfidf },
+    { EC_OP("TfIdfVectorizer", "", 1, 1, 1, 1, 0, infer_tfidf, lower_tfidf) },
     { 0 }
 };
 

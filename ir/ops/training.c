@@ -128,9 +128,9 @@ static void lower_opt(ec_graph *g, int node, ec_lowering *L)
 }
 
 const ec_opdef ec_ops_training[] = {
-    { "Adagrad", EC_TRAINING_DOMAIN, 5, -1, 2, -1, 0, infer_opt, lower_opt },
-    { "Adam", EC_TRAINING_DOMAIN, 6, -1, 3, -1, 0, infer_opt, lower_opt },
-    { "Momentum", EC_TRAINING_DOMAIN, 5, -1, 2, -1, 0, infer_opt, lower_opt },
+    { EC_OP("Adagrad", EC_TRAINING_DOMAIN, 5, -1, 2, -1, 0, infer_opt, lower_opt) },
+    { EC_OP("Adam", EC_TRAINING_DOMAIN, 6, -1, 3, -1, 0, infer_opt, lower_opt) },
+    { EC_OP("Momentum", EC_TRAINING_DOMAIN, 5, -1, 2, -1, 0, infer_opt, lower_opt) },
     { 0 }
 };
 
