@@ -740,13 +740,45 @@ static void collect_rtdims(const ec_options *o, ec_program *p)
     }
 }
 
-/* the JSON report's and the depfile's temporary files, removed at exit unless renamed */
-static char *json_tmp, *dep_tmp;
-static const char *dep_final;
+/* Files written beside -o DIR (the JSON report, an -MF depfile): each goes to a temporary
+ * name before DIR is written and is renamed after it, so a report or depfile that cannot be
+ * written fails the compile with nothing in DIR, and a failure writing DIR leaves neither. */
+typedef struct side_file {
+    const char *path, *what;
+    char *tmp;                      /* NULL once renamed */
+} side_file;
+static side_file side[2];
+static int nside;
+
 static void remove_side_tmp(void)
 {
-    if (json_tmp) remove(json_tmp);
-    if (dep_tmp) remove(dep_tmp);
+    int i;
+    for (i = 0; i < nside; i++)
+        if (side[i].tmp) remove(side[i].tmp);
+}
+
+static void side_write(const char *path, const char *what, const char *data, size_t n)
+{
+    side_file *s = &side[nside];
+    FILE *f;
+    if (nside == 0) atexit(remove_side_tmp);
+    s->path = path;
+    s->what = what;
+    s->tmp = ec_fmt("%s.tmp%ld", path, (long)getpid());
+    nside++;
+    f = fopen(s->tmp, "wb");
+    if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0)
+        ec_fail_plain("%s: cannot write the %s: %s", path, what, strerror(errno));
+}
+
+static void side_commit(void)
+{
+    int i;
+    for (i = 0; i < nside; i++) {
+        if (rename(side[i].tmp, side[i].path) != 0)
+            ec_fail_plain("%s: cannot write the %s: %s", side[i].path, side[i].what, strerror(errno));
+        side[i].tmp = NULL;
+    }
 }
 
 /* A path in a make rule: spaces, '#' and ':' escaped with a backslash, '$' doubled. */
@@ -761,14 +793,12 @@ static void dep_path(ec_buf *b, const char *s)
     }
 }
 
-/* The depfile, as gcc -MD writes one: TARGETS: INPUTS, one input a line. Written to a
- * temporary name before DIR, renamed after it, like the JSON report. */
+/* The depfile, as gcc -MD writes one: TARGETS: INPUTS, one input a line: DIR/NAME.d with
+ * the files of DIR, or the -MF file beside them (side_write). */
 static void write_depfile(const ec_options *o, ec_output *out)
 {
     ec_buf b = { 0 };
-    const char *path = dep_mf;
-    FILE *f;
-    int i, n = 0;
+    int i;
     if (dep_mt.n)
         for (i = 0; i < dep_mt.n; i++) {
             if (i) ec_buf_put(&b, " ", 1);
@@ -783,7 +813,6 @@ static void write_depfile(const ec_options *o, ec_output *out)
     for (i = 0; i < ec_input_file_count(); i++) {
         ec_buf_put(&b, " \\\n ", 4);
         dep_path(&b, ec_input_file(i));
-        n++;
     }
     ec_buf_put(&b, "\n", 1);
     if (dep_mp)
@@ -792,22 +821,12 @@ static void write_depfile(const ec_options *o, ec_output *out)
             dep_path(&b, ec_input_file(i));
             ec_buf_put(&b, ":\n", 2);
         }
-    (void)n;
-    if (!path) {
-        /* DIR/NAME.d: one more file of DIR, written with the others */
+    if (dep_mf) {
+        side_write(dep_mf, "depfile", b.s, b.len);
+        ec_free(b.s);
+    } else {
         ec_output_add(out, ec_fmt("%s.d", o->name), b.s, b.len);
-        return;
     }
-    dep_tmp = ec_fmt("%s.tmp%ld", path, (long)getpid());
-    f = fopen(dep_tmp, "wb");
-    if (!f || fwrite(b.s, 1, b.len, f) != b.len || fclose(f) != 0) {
-        int e = errno;
-        remove(dep_tmp);
-        dep_tmp = NULL;
-        ec_fail_plain("%s: cannot write the depfile: %s", path, strerror(e));
-    }
-    ec_free(b.s);
-    dep_final = path;
 }
 
 int main(int argc, char **argv)
@@ -830,34 +849,13 @@ int main(int argc, char **argv)
     out.dir = o.outdir;
     ec_codegen_c(&p, t, &o, &out);
 
-    /* the JSON report goes to a temporary name beside it first, so that a report that cannot
-     * be written fails the compile before any file of -o DIR is written */
     if (o.report_json) {
         char *json = ec_report_json(&p, t, &o);
-        FILE *f;
-        size_t n = strlen(json);
-        json_tmp = ec_fmt("%s.tmp%ld", o.report_json, (long)getpid());
-        f = fopen(json_tmp, "wb");
-        if (!f || fwrite(json, 1, n, f) != n || fclose(f) != 0) {
-            int e = errno;
-            remove(json_tmp);
-            json_tmp = NULL;
-            ec_fail_plain("%s: cannot write the JSON report: %s", o.report_json, strerror(e));
-        }
+        side_write(o.report_json, "JSON report", json, strlen(json));
     }
-    atexit(remove_side_tmp);
     if (dep_md) write_depfile(&o, &out);
     ec_output_write(&out, o.outdir);
-    if (dep_tmp) {
-        if (rename(dep_tmp, dep_final) != 0)
-            ec_fail_plain("%s: cannot write the depfile: %s", dep_final, strerror(errno));
-        dep_tmp = NULL;
-    }
-    if (json_tmp) {
-        if (rename(json_tmp, o.report_json) != 0)
-            ec_fail_plain("%s: cannot write the JSON report: %s", o.report_json, strerror(errno));
-        json_tmp = NULL;
-    }
+    side_commit();
     if (o.report) ec_report_print(&p, t, &o);
     ec_free_all();
     return 0;

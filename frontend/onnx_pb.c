@@ -90,10 +90,7 @@ static uint8_t *read_file(const char *path, size_t *len)
     struct stat st;
     uint8_t *buf;
     size_t n;
-    if (!f) {
-        if (!strcmp(why, "is a directory, not a file") || !strcmp(why, "not a regular file")) ec_fail("%s", why);
-        ec_fail("cannot open file: %s", why);
-    }
+    if (!f) ec_fail(ec_why_is_file_kind(why) ? "%s" : "cannot open file: %s", why);
     if (fstat(fileno(f), &st) != 0) {
         int e = errno;
         fclose(f);
@@ -548,7 +545,7 @@ static void *read_external(const rd *r, const char *what, const Onnx__TensorProt
     {
         const char *why;
         f = ec_fopen_regular(full, &why);
-        if (!f && !strcmp(why, "not a regular file"))
+        if (!f && ec_why_is_file_kind(why))
             rfail(r, "%s: external data file '%s' is not a regular file", what, loc);
         if (!f) rfail(r, "%s: cannot open external data file '%s': %s", what, loc, why);
     }

@@ -802,9 +802,7 @@ ec_graph *ec_read_onnx_text(const char *path)
     {
         const char *why;
         f = ec_fopen_regular(path, &why);
-        if (!f && (!strcmp(why, "is a directory, not a file") || !strcmp(why, "not a regular file")))
-            ec_fail("%s", why);
-        if (!f) ec_fail("cannot open file: %s", why);
+        if (!f) ec_fail(ec_why_is_file_kind(why) ? "%s" : "cannot open file: %s", why);
     }
     if (fstat(fileno(f), &st) != 0) {
         fclose(f);

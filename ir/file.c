@@ -33,6 +33,14 @@ static void note_input(const char *path)
     inputs[ninputs++] = copy;
 }
 
+static const char why_dir[] = "is a directory, not a file";
+static const char why_special[] = "not a regular file";
+
+int ec_why_is_file_kind(const char *why)
+{
+    return why == why_dir || why == why_special;
+}
+
 int ec_input_file_count(void) { return ninputs; }
 const char *ec_input_file(int i) { return i >= 0 && i < ninputs ? inputs[i] : NULL; }
 
@@ -52,7 +60,7 @@ FILE *ec_fopen_regular(const char *path, const char **why)
         return NULL;
     }
     if (!S_ISREG(st.st_mode)) {
-        *why = S_ISDIR(st.st_mode) ? "is a directory, not a file" : "not a regular file";
+        *why = S_ISDIR(st.st_mode) ? why_dir : why_special;
         close(fd);
         return NULL;
     }

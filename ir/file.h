@@ -8,6 +8,9 @@
  * with *why set to a message: strerror(errno), "is a directory, not a file" or
  * "not a regular file". */
 FILE *ec_fopen_regular(const char *path, const char **why);
+/* Is why (from ec_fopen_regular) about the kind of file (a directory, a FIFO, ...) rather
+ * than an error of open(2)? Callers word the two differently. */
+int ec_why_is_file_kind(const char *why);
 
 /* Every path ec_fopen_regular opened (once each, in first-opened order): the model, its
  * external-data files, the target XML, --bind and --calib files; the depfile lists them. */

@@ -556,6 +556,14 @@ ec_attr ec_attr_new_ints(const char *name, const int64_t *v, int n)
     return a;
 }
 
+ec_attr ec_attr_new_string(const char *name, const char *s)
+{
+    ec_attr a = attr_new(name, EC_ATTR_STRING);
+    a.slen = strlen(s);
+    a.s = ec_strdup(s);
+    return a;
+}
+
 ec_attr ec_attr_new_floats(const char *name, const float *v, int n)
 {
     ec_attr a = attr_new(name, EC_ATTR_FLOATS);

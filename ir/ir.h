@@ -268,6 +268,7 @@ ec_attr ec_attr_new_int(const char *name, int64_t v);
 ec_attr ec_attr_new_float(const char *name, float v);
 ec_attr ec_attr_new_ints(const char *name, const int64_t *v, int n);
 ec_attr ec_attr_new_floats(const char *name, const float *v, int n);
+ec_attr ec_attr_new_string(const char *name, const char *s);
 /* Make a value a compile-time constant with the given data (takes ownership). */
 void ec_value_set_const(ec_graph *g, int v, ec_dtype dt, const ec_shape *s, void *data);
 

@@ -35,6 +35,18 @@ case_args() {
 }
 
 extra=""
+# outcome LABEL ERRFILE: count the case as passed when $why is empty, else print why and the
+# first lines of ERRFILE
+outcome() {
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $1: $why"
+        sed -n '1,5s/^/    | /p' "$2"
+    fi
+}
+
 # case MODEL SUBSTRING... : one expectation
 case_() {
     model=$1
@@ -74,13 +86,7 @@ case_() {
     if [ -z "$why" ] && [ -s "$TMP/stdout" ]; then
         why="wrote to stdout"
     fi
-    if [ -z "$why" ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL $model: $why"
-        sed -n '1,5s/^/    | /p' "$err"
-    fi
+    outcome "$model" "$err"
 }
 
 # ---- file-level problems (frontend) ----------------------------------------
@@ -151,13 +157,7 @@ cmd_case() {
     elif [ -e "$TMP/cmd.json" ]; then why="the JSON report was written"
     elif ls -a "$TMP" | grep -q '\.tmp[0-9]'; then why="a temporary file was left"
     fi
-    if [ -z "$why" ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL $label: $why"
-        sed -n '1,5s/^/    | /p' "$TMP/err"
-    fi
+    outcome "$label" "$TMP/err"
 }
 M=samples/mlp/mlp.onnx
 mkfifo "$TMP/fifo.onnx" "$TMP/fifo.onnxtxt" "$TMP/fifo.xml" "$TMP/fifo.pb"

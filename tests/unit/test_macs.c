@@ -40,17 +40,6 @@ static void input(ec_graph *g, const char *name, ec_dtype dt, int rank, const in
     ec_add_input(g, name, dt, &s);
 }
 
-static ec_attr str_attr(const char *name, const char *s)
-{
-    ec_attr a;
-    memset(&a, 0, sizeof a);
-    a.name = ec_strdup(name);
-    a.type = EC_ATTR_STRING;
-    a.s = ec_strdup(s);
-    a.slen = strlen(s);
-    return a;
-}
-
 /* Infers g (node 0 computes y) and returns node 0's MACs. */
 static int64_t macs_of(ec_graph *g)
 {
@@ -159,7 +148,7 @@ static int64_t einsum_macs(const char *eq, int r0, const int64_t *d0, int r1, co
     input(g, "x", EC_DT_FLOAT, r0, d0);
     if (r1 >= 0) input(g, "w", EC_DT_FLOAT, r1, d1);
     n = ec_add_node(g, "Einsum", "", "ein", XW, r1 >= 0 ? 2 : 1, Y, 1);
-    ec_node_push_attr(&g->nodes.a[n], str_attr("equation", eq));
+    ec_node_push_attr(&g->nodes.a[n], ec_attr_new_string("equation", eq));
     return macs_of(g);
 }
 

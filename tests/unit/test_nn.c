@@ -411,27 +411,6 @@ static ec_attr ints_attr(const char *name, int n, const int64_t *v)
     return a;
 }
 
-static ec_attr int_attr(const char *name, int64_t v)
-{
-    ec_attr a;
-    memset(&a, 0, sizeof a);
-    a.name = ec_strdup(name);
-    a.type = EC_ATTR_INT;
-    a.i = v;
-    return a;
-}
-
-static ec_attr str_attr(const char *name, const char *s)
-{
-    ec_attr a;
-    memset(&a, 0, sizeof a);
-    a.name = ec_strdup(name);
-    a.type = EC_ATTR_STRING;
-    a.s = ec_strdup(s);
-    a.slen = strlen(s);
-    return a;
-}
-
 /* X (xs) and W (ws) runtime inputs -> op -> Y; returns the graph with node 0. */
 static ec_graph *two_input_graph(const char *op, int xr, const int64_t *xs, int wr,
                                  const int64_t *ws)
@@ -465,11 +444,11 @@ static void test_infer_conv(void **state)
     ec_attr a;
     (void)state;
     g = two_input_graph("Conv", 4, xs, 4, ws);
-    a = int_attr("group", 2);
+    a = ec_attr_new_int("group", 2);
     ec_node_add_attr(g, 0, &a);
     a = ints_attr("strides", 2, st);
     ec_node_add_attr(g, 0, &a);
-    a = str_attr("auto_pad", "SAME_UPPER");
+    a = ec_attr_new_string("auto_pad", "SAME_UPPER");
     ec_node_add_attr(g, 0, &a);
     y = y_of(g);
     assert_int_equal(y->shape.rank, 4);
@@ -477,7 +456,7 @@ static void test_infer_conv(void **state)
 
     /* group does not divide the channels */
     g = two_input_graph("Conv", 4, xs, 4, ws);
-    a = int_attr("group", 3);
+    a = ec_attr_new_int("group", 3);
     ec_node_add_attr(g, 0, &a);
     EXPECT_FAIL(y_of(g));
     assert_non_null(strstr(ec_diag_last(), "not divisible by group"));
@@ -510,7 +489,7 @@ static void test_infer_pool_matmul(void **state)
     ec_node_add_attr(g, 0, &at);
     at = ints_attr("strides", 2, st);
     ec_node_add_attr(g, 0, &at);
-    at = int_attr("ceil_mode", 1);
+    at = ec_attr_new_int("ceil_mode", 1);
     ec_node_add_attr(g, 0, &at);
     y = y_of(g);
     assert_true(y->shape.dim[2] == 2 && y->shape.dim[3] == 2);
@@ -542,7 +521,7 @@ static void test_infer_einsum(void **state)
     ec_attr at;
     (void)state;
     g = two_input_graph("Einsum", 3, as, 3, bs);
-    at = str_attr("equation", "bij, bjk -> bik");
+    at = ec_attr_new_string("equation", "bij, bjk -> bik");
     ec_node_add_attr(g, 0, &at);
     y = y_of(g);
     assert_int_equal(y->shape.rank, 3);
@@ -550,14 +529,14 @@ static void test_infer_einsum(void **state)
     /* implicit output: labels seen once, alphabetical -> "ik" ... with b summed? b appears
      * twice so it is summed: (3, 5) */
     g = two_input_graph("Einsum", 3, as, 3, bs);
-    at = str_attr("equation", "bij,bjk");
+    at = ec_attr_new_string("equation", "bij,bjk");
     ec_node_add_attr(g, 0, &at);
     y = y_of(g);
     assert_int_equal(y->shape.rank, 2);
     assert_true(y->shape.dim[0] == 3 && y->shape.dim[1] == 5);
     /* label size mismatch */
     g = two_input_graph("Einsum", 3, as, 3, bs);
-    at = str_attr("equation", "bij,bik->bjk");
+    at = ec_attr_new_string("equation", "bij,bik->bjk");
     ec_node_add_attr(g, 0, &at);
     EXPECT_FAIL(y_of(g));
     assert_non_null(strstr(ec_diag_last(), "label 'i' has sizes"));

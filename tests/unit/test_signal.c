@@ -193,16 +193,6 @@ static void test_det_lpnorm(void **state)
 
 /* ---- through the IR ------------------------------------------------------------- */
 
-static ec_attr int_attr(const char *name, int64_t v)
-{
-    ec_attr a;
-    memset(&a, 0, sizeof a);
-    a.name = ec_strdup(name);
-    a.type = EC_ATTR_INT;
-    a.i = v;
-    return a;
-}
-
 static void add_int_const(ec_graph *g, const char *name, ec_dtype dt, int64_t v)
 {
     ec_tensor *t = ec_alloc(sizeof *t);
@@ -244,7 +234,7 @@ static void test_ir_window(void **state)
     g = new_graph(17);
     add_int_const(g, "n", EC_DT_INT32, 5);
     ec_add_node(g, "HammingWindow", "", "w", in, 1, out, 1);
-    a = int_attr("periodic", 0);
+    a = ec_attr_new_int("periodic", 0);
     ec_node_add_attr(g, 0, &a);
     y = run_infer(g);
     assert_int_equal(y->dtype, EC_DT_FLOAT);
@@ -256,7 +246,7 @@ static void test_ir_window(void **state)
     g = new_graph(17);
     add_int_const(g, "n", EC_DT_INT64, 5);
     ec_add_node(g, "HannWindow", "", "w", in, 1, out, 1);
-    a = int_attr("output_datatype", EC_DT_DOUBLE);
+    a = ec_attr_new_int("output_datatype", EC_DT_DOUBLE);
     ec_node_add_attr(g, 0, &a);
     y = run_infer(g);
     assert_int_equal(y->dtype, EC_DT_DOUBLE);
@@ -290,9 +280,9 @@ static void test_ir_dft_stft(void **state)
     ec_add_input(g, "x", EC_DT_FLOAT, &s);
     add_int_const(g, "len", EC_DT_INT64, 16);
     ec_add_node(g, "DFT", "", "d", in2, 2, out, 1);
-    a = int_attr("axis", 2);
+    a = ec_attr_new_int("axis", 2);
     ec_node_add_attr(g, 0, &a);
-    a = int_attr("onesided", 1);
+    a = ec_attr_new_int("onesided", 1);
     ec_node_add_attr(g, 0, &a);
     y = run_infer(g);
     assert_true(y->shape.rank == 4 && y->shape.dim[0] == 2 && y->shape.dim[1] == 10 &&
@@ -302,7 +292,7 @@ static void test_ir_dft_stft(void **state)
     g = new_graph(17);
     ec_add_input(g, "x", EC_DT_FLOAT, &s);
     ec_add_node(g, "DFT", "", "d", in2, 1, out, 1);
-    a = int_attr("axis", 3);
+    a = ec_attr_new_int("axis", 3);
     ec_node_add_attr(g, 0, &a);
     EXPECT_FAIL(run_infer(g));
     assert_non_null(strstr(ec_diag_last(), "out of range"));
@@ -311,9 +301,9 @@ static void test_ir_dft_stft(void **state)
     g = new_graph(17);
     ec_add_input(g, "x", EC_DT_FLOAT, &s);
     ec_add_node(g, "DFT", "", "d", in2, 1, out, 1);
-    a = int_attr("inverse", 1);
+    a = ec_attr_new_int("inverse", 1);
     ec_node_add_attr(g, 0, &a);
-    a = int_attr("onesided", 1);
+    a = ec_attr_new_int("onesided", 1);
     ec_node_add_attr(g, 0, &a);
     EXPECT_FAIL(run_infer(g));
     assert_non_null(strstr(ec_diag_last(), "onesided inverse"));
